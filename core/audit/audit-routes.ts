@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineRoute, listOf, optionalText, pageQuery, timestamp, type RouteDef } from '../http';
+import { NotFoundError } from '../errors';
+import type { AuditTrail } from './audit-trail';
+
+const recordSchema = z.object({
+  seq: z.number().int(),
+  id: z.uuid(),
+  occurredAt: timestamp(),
+  actorKind: z.string(),
+  actorAccount: z.string().nullable(),
+  actorLogin: z.string(),
+  actorRoles: z.array(z.string()),
+  tenantId: z.string().nullable(),
+  sourceIp: z.string().nullable(),
+  requestId: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  outcome: z.enum(['success', 'denied', 'failure']),
+  beforeSummary: z.unknown(),
+  afterSummary: z.unknown(),
+  detail: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+const searchQuery = z.strictObject({
+  ...pageQuery,
+  actor: optionalText(254),
+  action: optionalText(100),
+  targetType: optionalText(50),
+  targetId: optionalText(100),
+  tenantId: z.uuid().optional(),
+  outcome: z.enum(['success', 'denied', 'failure']).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+});
+
+/** Read-only routes over the trail: there is deliberately no route that changes it. */
+export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'get', path: '/api/audit/records', tag: 'audit', summary: 'Search the audit trail (actor, action, target, time, outcome)', access: 'audit.read',
+      query: searchQuery, response: listOf(recordSchema), handler: ({ query }) => trail.search(query),
+    }),
+    defineRoute({
+      method: 'get', path: '/api/audit/records/:seq', tag: 'audit', summary: 'One audit record', access: 'audit.read',
+      params: z.strictObject({ seq: z.coerce.number().int().min(1) }), response: recordSchema,
+      handler: async ({ params }) => {
+        const r = await trail.get(params.seq);
+        if (!r) throw new NotFoundError('no such audit record', { code: 'audit.not_found' });
+        return r;
+      },
+    }),
+    defineRoute({
+      method: 'post', path: '/api/audit/verify', tag: 'audit', summary: 'Verify the SM3 hash chain and the SM2-signed checkpoints', access: 'audit.verify',
+      response: z.object({ ok: z.boolean(), records: z.number(), checkpoints: z.number(), lastSeq: z.number(), firstBad: z.object({ seq: z.number(), reason: z.string() }).optional() }),
+      handler: () => trail.verify(),
+    }),
+  ];
+}

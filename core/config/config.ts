@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const intInRange = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every setting yiyun reads at start-up. Names are the environment variables; a JSON file named by
+ * `YIYUN_CONFIG` may hold the same keys, and the environment wins over it.
+ */
+export const settingsSchema = z
+  .object({
+    PORT: intInRange(0, 65535).default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z.string().url().optional(),
+    YIYUN_DATA_DIR: z.string().min(1).default('.yiyun'),
+    YIYUN_ZONE: z.enum(['liangcheng-dmz', 'liangcheng-internet', 'dev']).default('liangcheng-dmz'),
+    YIYUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    YIYUN_ADMIN_PASSWORD: z.string().min(1).optional(),
+    YIYUN_PUBLIC_ORIGIN: z.string().url().optional(),
+    YIYUN_TRUST_PROXY: boolFromEnv.default(false),
+    YIYUN_RATE_LIMIT_PER_MINUTE: intInRange(10, 1_000_000).default(600),
+    YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 100_000).default(30),
+    YIYUN_AUDIT_CHECKPOINT_EVERY: intInRange(1, 1_000_000).default(100),
+    YIYUN_MAX_BODY_BYTES: intInRange(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    YIYUN_CONSOLE_DIR: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+type RawSource = Record<string, string | undefined>;
+
+/** Keys the environment may carry that are not ours to validate (everything not starting with YIYUN_). */
+function pickOurKeys(env: RawSource): Record<string, string> {
+  const known = new Set(Object.keys(settingsSchema.shape));
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    if (known.has(key) || key.startsWith('YIYUN_')) out[key] = value;
+  }
+  // YIYUN_CONFIG names the file; it is not itself a setting.
+  delete out.YIYUN_CONFIG;
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.join('.') || '(root)';
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `${key}: ${issue.message}; allowed values: ${(issue.values as unknown[]).join(', ')}`;
+  }
+  if (issue.code === 'unrecognized_keys' && 'keys' in issue) {
+    return `unknown setting(s) ${(issue.keys as string[]).join(', ')}; known settings: ${Object.keys(settingsSchema.shape).join(', ')}`;
+  }
+  return `${key}: ${issue.message}`;
+}
+
+/** Reads settings from the environment and the optional file; throws ConfigError naming every bad key. */
+export function loadSettings(env: RawSource = process.env, cwd = process.cwd()): Settings {
+  let fromFile: Record<string, unknown> = {};
+  const file = env.YIYUN_CONFIG;
+  if (file) {
+    const full = path.resolve(cwd, file);
+    try {
+      fromFile = JSON.parse(readFileSync(full, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`YIYUN_CONFIG: cannot read ${full} as JSON (${(e as Error).message})`);
+    }
+    if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
+      throw new ConfigError(`YIYUN_CONFIG: ${full} must hold a JSON object of settings`);
+    }
+    fromFile = Object.fromEntries(Object.entries(fromFile).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+  }
+  const parsed = settingsSchema.safeParse({ ...fromFile, ...pickOurKeys(env) });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(describeIssue);
+    throw new ConfigError(`invalid configuration:\n  - ${lines.join('\n  - ')}`);
+  }
+  return parsed.data;
+}

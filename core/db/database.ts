@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** An open database: the Kysely handle every DAL receives, and its lifecycle. */
+export type Database = {
+  readonly kind: DatabaseKind;
+  /** Untyped at the kernel; each room narrows it with `asRoom<Tables>()`. */
+  readonly db: Kysely<any>;
+  /** A short description safe to log (no password). */
+  readonly description: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type OpenDatabaseOptions =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'pglite'; dataDir: string | 'memory' };
+
+/** The handle a room's DAL works on, typed with the room's own tables. */
+export function asRoom<T>(db: Kysely<any>): Kysely<T> {
+  return db as Kysely<T>;
+}
+
+// int8 and numeric come back as strings from pg by default; counts and sizes in this product fit a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens PostgreSQL (`DATABASE_URL`) or the embedded PGlite (data directory or memory). */
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+    });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const u = new URL(opts.url);
+    return {
+      kind: 'postgres',
+      db,
+      description: `postgresql://${u.hostname}:${u.port || 5432}${u.pathname}`,
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: async () => {
+        await db.destroy();
+      },
+    };
+  }
+  let pglite: PGlite;
+  if (opts.dataDir === 'memory') {
+    pglite = await PGlite.create();
+  } else {
+    mkdirSync(opts.dataDir, { recursive: true });
+    pglite = await PGlite.create(path.resolve(opts.dataDir, 'pgdata'));
+  }
+  // PGlite is single-connection: a pool of one serialises queries and transactions correctly.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 } as unknown as pg.PoolConfig);
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'pglite',
+    db,
+    description: opts.dataDir === 'memory' ? 'pglite:memory' : `pglite:${path.resolve(opts.dataDir, 'pgdata')}`,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { ZodType } from 'zod';
+import { anonymousActor, can, type Actor } from '../authz';
+import type { AuditEntry } from '../audit/audit-types';
+import { ForbiddenError, NotFoundError, RateLimitError, UnauthenticatedError, UnsupportedMediaTypeError } from '../errors';
+import type { Logger } from '../log';
+import type { Metrics } from './metrics';
+import { buildOpenApi, permissionTable } from './openapi';
+import { inputErrorFromZod, problemHandler } from './problem';
+import type { RouteDef } from './route';
+
+export type Readiness = { ready: boolean; checks: Record<string, unknown> };
+
+export type HttpAppDeps = {
+  logger: Logger;
+  metrics: Metrics;
+  routes: readonly RouteDef[];
+  /** Resolves the caller from the session cookie or bearer token; null when there is none or it is invalid. */
+  authenticate(req: Request): Promise<Actor | null>;
+  /** Records a refused call in the audit trail. */
+  auditDenied(entry: AuditEntry): Promise<void>;
+  readiness(): Promise<Readiness>;
+  rolePermissions: Record<string, readonly string[]>;
+  maxBodyBytes: number;
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+  trustProxy: boolean;
+  publicOrigin?: string;
+  /** The built console (index.html and assets); served with an SPA fallback when present. */
+  consoleDir?: string;
+  version: string;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sourceIpOf(req: Request): string | null {
+  const ip = req.ip ?? req.socket.remoteAddress ?? null;
+  // Report IPv4 clients as IPv4, not as IPv4-mapped IPv6, so address restrictions read naturally.
+  return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+function parseOrThrow<T>(schema: ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const r = schema.safeParse(value);
+  if (!r.success) throw inputErrorFromZod(where, r.error);
+  return r.data;
+}
+
+/** Refuses cookie-authenticated state changes from another origin or without the session's CSRF token. */
+function assertCsrf(req: Request, actor: Actor, publicOrigin?: string): void {
+  if (actor.via !== 'cookie' || SAFE_METHODS.has(req.method)) return;
+  const origin = req.get('origin');
+  if (origin) {
+    const own = `${req.protocol}://${req.get('host')}`;
+    if (origin !== own && origin !== publicOrigin) throw new ForbiddenError('cross-origin request refused', { code: 'auth.csrf_failed' });
+  }
+  const token = req.get('x-csrf-token');
+  if (!token || !actor.csrfToken || token !== actor.csrfToken) {
+    throw new ForbiddenError('missing or wrong CSRF token', { code: 'auth.csrf_failed' });
+  }
+}
+
+function mount(router: express.Router, def: RouteDef, deps: HttpAppDeps): void {
+  const handler = async (req: Request, res: Response) => {
+    res.locals.routePattern = def.path;
+    const requestId = String(res.getHeader('x-request-id'));
+    let actor: Actor;
+    if (def.access === 'public') {
+      actor = (await deps.authenticate(req).catch(() => null)) ?? anonymousActor(sourceIpOf(req));
+    } else {
+      const found = await deps.authenticate(req);
+      if (!found) throw new UnauthenticatedError('log in first, or your session has expired');
+      actor = found;
+      assertCsrf(req, actor, deps.publicOrigin);
+      if (actor.pending && !def.allowPending) {
+        throw new ForbiddenError(
+          actor.pending === 'password_change' ? 'change your password before anything else' : 'enrol a second factor (MFA) before anything else',
+          { code: actor.pending === 'password_change' ? 'auth.password_change_required' : 'auth.mfa_enrolment_required' },
+        );
+      }
+      if (def.access !== 'authenticated' && !can(actor, def.access)) {
+        await deps.auditDenied({
+          actor,
+          action: def.audit ?? 'route.denied',
+          target: { type: 'route', id: `${def.method.toUpperCase()} ${def.path}` },
+          outcome: 'denied',
+          detail: { permission: def.access },
+          requestId,
+        });
+        throw new ForbiddenError(`this needs the permission ${def.access}`);
+      }
+    }
+    if (def.body && !req.is('application/json')) throw new UnsupportedMediaTypeError();
+    const params = parseOrThrow(def.params, req.params, 'params');
+    const query = parseOrThrow(def.query, req.query, 'query');
+    const body = parseOrThrow(def.body, req.body, 'body');
+    const result = await def.handler({ actor, params, query, body, requestId, req, res });
+    if (def.raw) return;
+    // Shaping through the response schema strips anything not declared (hashes, secrets) before it leaves.
+    const shaped = def.response ? def.response.parse(result) : result;
+    const status = def.status ?? 200;
+    if (status === 204 || shaped === undefined) res.status(status === 200 ? 204 : status).end();
+    else res.status(status).json(shaped);
+  };
+  router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res).catch(next);
+  });
+}
+
+/** The express application: security headers, request ids, logging, limits, routes, console and errors. */
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    res.setHeader('x-request-id', incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID());
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (_req, res) => String(res.getHeader('x-request-id')),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(deps.metrics.middleware);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // Plain-HTTP deployments (the embedded default on localhost) must not be told to upgrade to HTTPS.
+        directives: { upgradeInsecureRequests: null, 'img-src': ["'self'", 'data:'] },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use((req, res, next) => {
+    if (req.secure) res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: deps.version });
+  });
+  app.get('/readyz', (req, res, next) => {
+    deps
+      .readiness()
+      .then((r) => res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks }))
+      .catch(next);
+  });
+  app.get('/metrics', (_req, res, next) => {
+    deps.metrics.registry
+      .metrics()
+      .then((body) => res.type(deps.metrics.registry.contentType).send(body))
+      .catch(next);
+  });
+
+  const limiter = (limit: number, code: string) =>
+    rateLimit({
+      windowMs: 60_000,
+      limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new RateLimitError(undefined, { code })),
+    });
+  const apiLimiter = limiter(deps.rateLimitPerMinute, 'rate_limited');
+  const loginLimiter = limiter(deps.loginRateLimitPerMinute, 'auth.rate_limited');
+
+  const api = express.Router();
+  api.use(apiLimiter);
+  api.use(express.json({ limit: deps.maxBodyBytes, strict: true }));
+  api.use(cookieParser());
+  for (const def of deps.routes) {
+    if (def.rateLimit === 'login') api.use(def.path, (req, res, next) => (req.method === def.method.toUpperCase() ? loginLimiter(req, res, next) : next()));
+    mount(api, def, deps);
+  }
+  const openapi = buildOpenApi(deps.routes, { title: 'yiyun API', version: deps.version });
+  api.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  const table = permissionTable(deps.routes, deps.rolePermissions);
+  api.get('/api/permissions', (_req, res) => {
+    res.json({ items: table, total: table.length });
+  });
+  api.use('/api', (req, _res, next) => next(new NotFoundError(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`, { code: 'route.not_found' })));
+  app.use(api);
+
+  if (deps.consoleDir && existsSync(path.join(deps.consoleDir, 'index.html'))) {
+    const dir = deps.consoleDir;
+    app.use(express.static(dir, { index: false, maxAge: '1h' }));
+    app.get(/^(?!\/api\/).*/, (_req, res) => {
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(path.join(dir, 'index.html'));
+    });
+  }
+  app.use(problemHandler(deps.logger));
+  return app;
+}

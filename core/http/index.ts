@@ -1,0 +1,6 @@
+export * from './route';
+export * from './schemas';
+export * from './openapi';
+export * from './problem';
+export * from './metrics';
+export * from './app';

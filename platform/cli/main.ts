@@ -1,0 +1,70 @@
+import { Command, CommanderError } from 'commander';
+import { loadSettings } from '../../core/config';
+import { ConfigError } from '../../core/errors';
+import { createLogger } from '../../core/log';
+import { MigrationError } from '../../core/db';
+import { startServer, VERSION } from '../server/serve';
+import { auditVerifyCommand } from './audit-command';
+
+/** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
+export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process, setExit: (code: number) => void = (c) => (process.exitCode = c)) {
+  const program = new Command('yiyun')
+    .description('yiyun 医云: cloud, security and compliance control plane of the county medical consortium')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('serve')
+    .description('run the API, the console and the in-process security listeners')
+    .action(async () => {
+      const settings = loadSettings();
+      const logger = createLogger({ level: settings.YIYUN_LOG_LEVEL });
+      const running = await startServer(settings, logger, { print: (l) => io.stdout.write(`${l}\n`) });
+      io.stdout.write(`yiyun ${VERSION} is serving the console at ${running.url}/ (database: ${running.ctx.database.description})\n`);
+      io.stdout.write('log in as admin; the first login asks for a new password and a second factor (TOTP)\n');
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        running.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+
+  const audit = program.command('audit').description('the audit trail');
+  audit
+    .command('verify')
+    .description('walk the SM3 hash chain and the SM2-signed checkpoints; exit 0 when intact')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      setExit(await auditVerifyCommand(loadSettings(), { json: !!opts.json }, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and turns known failures into a message and a non-zero exit. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof ConfigError || err instanceof MigrationError) {
+      process.stderr.write(`yiyun: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write(`yiyun: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

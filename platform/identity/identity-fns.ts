@@ -1,0 +1,47 @@
+import type { AccountRow } from './identity-dal';
+import type { AccountView, SecurityPolicy } from './identity-schemas';
+import { ROLES, type RoleName } from './identity-roles';
+
+/** The account as the API shows it: never a hash, a secret or a sealed value. */
+export function toAccountView(r: AccountRow, now = new Date()): AccountView {
+  return {
+    id: r.id,
+    loginId: r.login_id,
+    displayName: r.display_name,
+    email: r.email,
+    phone: r.phone,
+    tenantId: r.tenant_id,
+    roles: r.roles,
+    status: r.status,
+    locked: !!r.locked_until && r.locked_until > now,
+    lockedUntil: r.locked_until && r.locked_until > now ? r.locked_until : null,
+    mustChangePassword: r.must_change_password,
+    passwordChangedAt: r.password_changed_at,
+    mfaEnrolled: !!r.mfa_enrolled_at,
+    allowedCidrs: r.allowed_cidrs,
+    allowedWindows: r.allowed_windows,
+    lastLoginAt: r.last_login_at,
+    lastLoginIp: r.last_login_ip,
+    createdAt: r.created_at,
+  };
+}
+
+/** The audit summary of an account: what changed, never secrets. */
+export function accountSummary(r: AccountRow): Record<string, unknown> {
+  return { loginId: r.login_id, displayName: r.display_name, roles: r.roles, status: r.status, tenantId: r.tenant_id, email: r.email, phone: r.phone };
+}
+
+export function mfaRequiredFor(roles: readonly string[]): boolean {
+  return roles.some((r) => ROLES[r as RoleName]?.mfaRequired);
+}
+
+export function passwordExpiresAt(r: Pick<AccountRow, 'password_changed_at'>, policy: SecurityPolicy): Date {
+  return new Date(r.password_changed_at.getTime() + policy.passwordMaxAgeDays * 86_400_000);
+}
+
+/** What the login still needs before the account may do anything else. */
+export function pendingStepOf(r: AccountRow, policy: SecurityPolicy, now = new Date()): 'password_change' | 'mfa_enrolment' | null {
+  if (r.must_change_password || passwordExpiresAt(r, policy) <= now) return 'password_change';
+  if (mfaRequiredFor(r.roles) && !r.mfa_enrolled_at) return 'mfa_enrolment';
+  return null;
+}

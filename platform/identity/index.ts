@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { moduleFromDir } from '../../core/db';
+
+export * from './identity-roles';
+export * from './identity-dal';
+export * from './account-service';
+export * from './auth-service';
+export * from './identity-routes';
+
+/** The identity schema's migrations. */
+export const identityModule = () => moduleFromDir('identity', 'identity', path.join(__dirname, 'migrations'));

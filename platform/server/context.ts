@@ -1,0 +1,95 @@
+import path from 'node:path';
+import type { Request } from 'express';
+import { anonymousActor, systemActor } from '../../core/authz';
+import { auditModule, auditRoutes, createAuditTrail, loadOrCreateSigningKey, type AuditTrail } from '../../core/audit';
+import type { Settings } from '../../core/config';
+import { migrationStatus, openDatabase, runMigrations, type Database, type ModuleMigrations } from '../../core/db';
+import type { RouteDef } from '../../core/http';
+import type { Logger } from '../../core/log';
+import {
+  accountRoutes,
+  authRoutes,
+  createAccountService,
+  createAuthService,
+  createIdentityDal,
+  createRequestAuthenticator,
+  identityModule,
+  type AccountService,
+  type AuthService,
+} from '../identity';
+import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, type TenantsService } from '../tenants';
+import { createLocalSealer } from './local-secrets';
+
+/** Every room's migrations, in dependency order. */
+export function allModules(): ModuleMigrations[] {
+  return [auditModule(), identityModule(), tenantsModule()];
+}
+
+export type AppContext = {
+  settings: Settings;
+  database: Database;
+  audit: AuditTrail;
+  accounts: AccountService;
+  auth: AuthService;
+  tenants: TenantsService;
+  routes: RouteDef[];
+  authenticate(req: Request): ReturnType<ReturnType<typeof createRequestAuthenticator>>;
+  modules: ModuleMigrations[];
+  close(): Promise<void>;
+};
+
+/** Opens the database the settings name: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
+export function openConfiguredDatabase(settings: Settings): Promise<Database> {
+  return settings.DATABASE_URL
+    ? openDatabase({ kind: 'postgres', url: settings.DATABASE_URL })
+    : openDatabase({ kind: 'pglite', dataDir: path.resolve(settings.YIYUN_DATA_DIR) });
+}
+
+/** The composition root: DALs, then services, then routes. Migrations run first. */
+export async function buildContext(settings: Settings, logger: Logger, opts: { database?: Database } = {}): Promise<AppContext> {
+  const database = opts.database ?? (await openConfiguredDatabase(settings));
+  const modules = allModules();
+  const applied = await runMigrations(database.db, modules);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const db = database.db;
+
+  const signer = loadOrCreateSigningKey(settings.YIYUN_DATA_DIR);
+  const audit = createAuditTrail({ db, signer, checkpointEvery: settings.YIYUN_AUDIT_CHECKPOINT_EVERY, logger });
+
+  const tenants = createTenantsService({ db, dal: createTenantsDal(db), audit });
+  const identityDal = createIdentityDal(db);
+  const accounts = createAccountService({ db, dal: identityDal, audit, tenants });
+  const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer: createLocalSealer(settings.YIYUN_DATA_DIR), issuer: 'yiyun 医云' });
+
+  const routes: RouteDef[] = [...authRoutes(auth), ...accountRoutes(accounts), ...tenantsRoutes(tenants), ...auditRoutes(audit)];
+
+  return {
+    settings,
+    database,
+    audit,
+    accounts,
+    auth,
+    tenants,
+    routes,
+    modules,
+    authenticate: createRequestAuthenticator(auth),
+    close: async () => {
+      await audit.checkpoint('shutdown').catch((err: unknown) => logger.error({ err }, 'shutdown checkpoint failed'));
+      await database.close();
+    },
+  };
+}
+
+/** `/readyz`: the database answers and no migration is pending. */
+export async function readiness(ctx: Pick<AppContext, 'database' | 'modules'>) {
+  try {
+    await ctx.database.ping();
+    const status = await migrationStatus(ctx.database.db, ctx.modules);
+    const pending = status.filter((s) => s.pending.length > 0);
+    return { ready: pending.length === 0, checks: { database: 'ok', migrations: pending.length ? { pending } : 'ok' } };
+  } catch (err) {
+    return { ready: false, checks: { database: (err as Error).message } };
+  }
+}
+
+export { anonymousActor, systemActor };
