@@ -110,7 +110,9 @@ function mount(router: express.Router, def: RouteDef, deps: HttpAppDeps): void {
     if (status === 204 || shaped === undefined) res.status(status === 200 ? 204 : status).end();
     else res.status(status).json(shaped);
   };
-  router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+  // Bodies are parsed per route, so an upload route can take more than the server-wide limit.
+  const parseBody = express.json({ limit: def.maxBodyBytes ?? deps.maxBodyBytes, strict: true });
+  router[def.method](def.path, parseBody, (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
   });
 }
@@ -182,7 +184,6 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   const api = express.Router();
   api.use(apiLimiter);
-  api.use(express.json({ limit: deps.maxBodyBytes, strict: true }));
   api.use(cookieParser());
   for (const def of deps.routes) {
     if (def.rateLimit === 'login') api.use(def.path, (req, res, next) => (req.method === def.method.toUpperCase() ? loginLimiter(req, res, next) : next()));

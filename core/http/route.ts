@@ -39,6 +39,8 @@ export type RouteDef<P = any, Q = any, B = any, R = any> = {
   allowPending?: boolean;
   /** A stricter limiter for credential-guessing targets. */
   rateLimit?: 'login';
+  /** A larger body limit for this route only (uploads); the server-wide limit applies otherwise. */
+  maxBodyBytes?: number;
   /** The handler writes the response itself (downloads, streams); its return value is ignored. */
   raw?: boolean;
   handler(ctx: RouteContext<P, Q, B>): Promise<R | void> | R | void;

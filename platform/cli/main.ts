@@ -5,6 +5,8 @@ import { createLogger } from '../../core/log';
 import { MigrationError } from '../../core/db';
 import { startServer, VERSION } from '../server/serve';
 import { auditVerifyCommand } from './audit-command';
+import { permissionsMarkdown } from './docs-command';
+import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
 
 /** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
 export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process, setExit: (code: number) => void = (c) => (process.exitCode = c)) {
@@ -44,6 +46,36 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }) => {
       setExit(await auditVerifyCommand(loadSettings(), { json: !!opts.json }, io));
+    });
+
+  const evidence = program
+    .command('evidence')
+    .description('the 等保 / 密评 evidence pack for assessors')
+    .option('--out <dir>', 'write the pack into this new or empty directory')
+    .option('--zip', 'also write <dir>.zip')
+    .action(async (opts: { out?: string; zip?: boolean }) => {
+      if (!opts.out) {
+        io.stderr.write('yiyun evidence: --out <dir> is required\n');
+        setExit(1);
+        return;
+      }
+      setExit(await evidenceCommand(loadSettings(), { out: opts.out, zip: !!opts.zip }, io));
+    });
+  evidence
+    .command('verify <dir>')
+    .description('check every file of a pack against its SM2-signed manifest; exit 0 when intact')
+    .option('--public-key <hex>', 'the zone signing key (04…); defaults to this zone’s key file')
+    .action(async (dir: string, opts: { publicKey?: string }) => {
+      setExit(await evidenceVerifyCommand(loadSettings(), dir, opts, io));
+    });
+
+  program
+    .command('docs')
+    .description('generated documentation')
+    .command('permissions')
+    .description('print the route → permission → roles table as Markdown')
+    .action(async () => {
+      io.stdout.write(await permissionsMarkdown());
     });
 
   return program;

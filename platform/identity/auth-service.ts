@@ -247,7 +247,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!acct) throw new UnauthenticatedError();
       if (acct.mfa_enrolled_at) throw new ConflictError('a second factor is already enrolled; ask a security administrator to reset it', { code: 'auth.mfa_already_enrolled' });
       const secret = newTotpSecret();
-      await dal.updateAccount(acct.id, { totp_pending_sealed: deps.sealer.seal(Buffer.from(secret, 'utf8')) });
+      await db.transaction().execute(async (tx) => {
+        await dal.updateAccount(acct.id, { totp_pending_sealed: deps.sealer.seal(Buffer.from(secret, 'utf8')) }, tx);
+        await audit.record({ actor, action: 'account.mfa_enrolment_started', target: { type: 'account', id: acct.id }, detail: { method: 'totp' } }, tx);
+      });
       const otpauthUri = totpUri({ issuer: deps.issuer, label: acct.login_id, secretBase32: secret });
       return { secret, otpauthUri, qrDataUrl: await QRCode.toDataURL(otpauthUri, { margin: 1, width: 220 }) };
     },

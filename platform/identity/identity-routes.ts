@@ -85,7 +85,7 @@ export function authRoutes(auth: AuthService): RouteDef[] {
       body: changePasswordSchema, handler: async ({ actor, body }) => auth.changePassword(actor, body),
     }),
     defineRoute({
-      method: 'post', path: '/api/auth/mfa/totp/setup', tag: 'auth', summary: 'Start TOTP enrolment (secret and QR code)', access: 'authenticated', allowPending: true,
+      method: 'post', path: '/api/auth/mfa/totp/setup', tag: 'auth', summary: 'Start TOTP enrolment (secret and QR code)', access: 'authenticated', audit: 'account.mfa_enrolment_started', allowPending: true,
       response: z.object({ secret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() }),
       handler: ({ actor }) => auth.totpSetup(actor),
     }),

@@ -6,6 +6,7 @@ export * from './identity-dal';
 export * from './account-service';
 export * from './auth-service';
 export * from './identity-routes';
+export * from './identity-evidence';
 
 /** The identity schema's migrations. */
 export const identityModule = () => moduleFromDir('identity', 'identity', path.join(__dirname, 'migrations'));

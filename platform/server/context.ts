@@ -19,10 +19,23 @@ import {
 } from '../identity';
 import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, type TenantsService } from '../tenants';
 import { createLocalSealer } from './local-secrets';
+import type { BaseServices, RoomInstance, RoomWiring } from './room';
+import { complianceWiring } from './wire-compliance';
+
+/**
+ * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
+ * Each room adds one `wire-<room>.ts` and one line here.
+ */
+export const ROOMS: RoomWiring[] = [];
+
+/** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
+function orderedRooms(): RoomWiring[] {
+  return [...ROOMS, complianceWiring];
+}
 
 /** Every room's migrations, in dependency order. */
 export function allModules(): ModuleMigrations[] {
-  return [auditModule(), identityModule(), tenantsModule()];
+  return [auditModule(), identityModule(), tenantsModule(), ...orderedRooms().flatMap((r) => r.modules)];
 }
 
 export type AppContext = {
@@ -33,6 +46,9 @@ export type AppContext = {
   auth: AuthService;
   tenants: TenantsService;
   routes: RouteDef[];
+  rooms: ReadonlyMap<string, RoomInstance>;
+  /** Starts the rooms' listeners and jobs (serve only). */
+  start(): Promise<void>;
   authenticate(req: Request): ReturnType<ReturnType<typeof createRequestAuthenticator>>;
   modules: ModuleMigrations[];
   close(): Promise<void>;
@@ -59,9 +75,21 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
   const tenants = createTenantsService({ db, dal: createTenantsDal(db), audit });
   const identityDal = createIdentityDal(db);
   const accounts = createAccountService({ db, dal: identityDal, audit, tenants });
-  const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer: createLocalSealer(settings.YIYUN_DATA_DIR), issuer: 'yiyun 医云' });
+  const sealer = createLocalSealer(settings.YIYUN_DATA_DIR);
+  const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer, issuer: 'yiyun 医云' });
 
-  const routes: RouteDef[] = [...authRoutes(auth), ...accountRoutes(accounts), ...tenantsRoutes(tenants), ...auditRoutes(audit)];
+  const rooms = new Map<string, RoomInstance>();
+  for (const wiring of orderedRooms()) {
+    const base: BaseServices = { settings, logger, db, audit, signer, sealer, accounts, auth, tenants, rooms };
+    rooms.set(wiring.name, await wiring.build(base));
+  }
+  const routes: RouteDef[] = [
+    ...authRoutes(auth),
+    ...accountRoutes(accounts),
+    ...tenantsRoutes(tenants),
+    ...auditRoutes(audit),
+    ...[...rooms.values()].flatMap((r) => r.routes ?? []),
+  ];
 
   return {
     settings,
@@ -72,8 +100,13 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
     tenants,
     routes,
     modules,
+    rooms,
+    start: async () => {
+      for (const r of rooms.values()) await r.start?.();
+    },
     authenticate: createRequestAuthenticator(auth),
     close: async () => {
+      for (const r of [...rooms.values()].reverse()) await r.stop?.().catch((err: unknown) => logger.error({ err }, 'room stop failed'));
       await audit.checkpoint('shutdown').catch((err: unknown) => logger.error({ err }, 'shutdown checkpoint failed'));
       await database.close();
     },

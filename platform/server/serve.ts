@@ -9,8 +9,10 @@ import { createHttpApp, createMetrics } from '../../core/http';
 import type { Logger } from '../../core/log';
 import { rolePermissionMap } from '../identity';
 import { buildContext, readiness, type AppContext } from './context';
+import { VERSION } from './version';
 
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+export { VERSION };
+
 export const DEFAULT_CONSOLE_DIR = path.resolve(__dirname, '../../dist/console');
 
 export type RunningServer = { ctx: AppContext; app: Express; server: Server; url: string; stop(): Promise<void> };
@@ -55,6 +57,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { da
     server.once('error', reject);
     server.listen(settings.PORT, settings.HOST, () => resolve());
   });
+  await ctx.start();
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import {
+  allCatalogues,
+  complianceModule,
+  createComplianceRoutes,
+  createComplianceService,
+  createEvidenceRegistry,
+  type EvidenceSource,
+} from '../../compliance';
+import { selfEvidenceSource } from '../../compliance/sources/self-evidence';
+import { createIdentityDal, identityEvidenceSource } from '../identity';
+import { auditEvidenceSource } from './audit-evidence';
+import type { RoomWiring } from './room';
+import { VERSION } from './version';
+
+/** Where the project's own test and benchmark reports land (the seed's software-testing item). */
+export const REPORT_DIRS = [path.resolve(__dirname, '../../test-output'), path.resolve(__dirname, '../../bench/results')];
+
+/**
+ * The compliance room. It is built last: every room before it may expose an `EvidenceSource` as
+ * `exports.evidence`, and this wiring registers them all beside identity's, the audit trail's and its own.
+ */
+export const complianceWiring: RoomWiring = {
+  name: 'compliance',
+  modules: [complianceModule()],
+  build(base) {
+    const registry = createEvidenceRegistry(new Set(allCatalogues().flatMap((c) => c.items.map((i) => i.id))));
+    registry.register(identityEvidenceSource({ accounts: base.accounts, dal: createIdentityDal(base.db) }));
+    registry.register(auditEvidenceSource(base.audit));
+    registry.register(selfEvidenceSource({ reportsDirs: REPORT_DIRS }));
+    for (const room of base.rooms.values()) {
+      const evidence = room.exports?.evidence as EvidenceSource | EvidenceSource[] | undefined;
+      for (const source of evidence ? ([] as EvidenceSource[]).concat(evidence) : []) registry.register(source);
+    }
+    const service = createComplianceService({ db: base.db, audit: base.audit, registry });
+    const pack = { signer: base.signer, reportsDirs: REPORT_DIRS, productVersion: VERSION };
+    return {
+      routes: createComplianceRoutes({ service, pack }),
+      exports: { service, pack },
+    };
+  },
+};
