@@ -39,6 +39,19 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
 
+  program
+    .command('run <role>')
+    .description('run one role alone, as deployed on Kubernetes: log-audit, bastion, db-audit, kms, compliance')
+    .action(async (role: string) => {
+      const settings = loadSettings();
+      const logger = createLogger({ level: settings.YIYUN_LOG_LEVEL });
+      const running = await startServer(settings, logger, { role, print: (l) => io.stdout.write(`${l}\n`) });
+      io.stdout.write(`yiyun ${VERSION} role ${role} is running (health, readiness and metrics at ${running.url})\n`);
+      const shutdown = () => running.stop().then(() => process.exit(0), () => process.exit(1));
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    });
+
   const audit = program.command('audit').description('the audit trail');
   audit
     .command('verify')

@@ -6,6 +6,7 @@ import type { Settings } from '../../core/config';
 import { migrationStatus, openDatabase, runMigrations, type Database, type ModuleMigrations } from '../../core/db';
 import type { RouteDef } from '../../core/http';
 import type { Logger } from '../../core/log';
+import { ConfigError } from '../../core/errors';
 import {
   accountRoutes,
   authRoutes,
@@ -21,12 +22,13 @@ import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, t
 import { createLocalSealer } from './local-secrets';
 import type { BaseServices, RoomInstance, RoomWiring } from './room';
 import { complianceWiring } from './wire-compliance';
+import { bastionWiring } from './wire-bastion';
 
 /**
  * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
  * Each room adds one `wire-<room>.ts` and one line here.
  */
-export const ROOMS: RoomWiring[] = [];
+export const ROOMS: RoomWiring[] = [bastionWiring];
 
 /** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
 function orderedRooms(): RoomWiring[] {
@@ -62,7 +64,10 @@ export function openConfiguredDatabase(settings: Settings): Promise<Database> {
 }
 
 /** The composition root: DALs, then services, then routes. Migrations run first. */
-export async function buildContext(settings: Settings, logger: Logger, opts: { database?: Database } = {}): Promise<AppContext> {
+/** `yiyun run <role>`: the deployable roles and the room each runs alone. */
+export const ROLE_ROOMS: Record<string, string> = { 'log-audit': 'log-audit', bastion: 'bastion', 'db-audit': 'dbaudit', kms: 'crypto', compliance: 'compliance' };
+
+export async function buildContext(settings: Settings, logger: Logger, opts: { database?: Database; role?: string } = {}): Promise<AppContext> {
   const database = opts.database ?? (await openConfiguredDatabase(settings));
   const modules = allModules();
   const applied = await runMigrations(database.db, modules);
@@ -83,13 +88,15 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
     const base: BaseServices = { settings, logger, db, audit, signer, sealer, accounts, auth, tenants, rooms };
     rooms.set(wiring.name, await wiring.build(base));
   }
-  const routes: RouteDef[] = [
-    ...authRoutes(auth),
-    ...accountRoutes(accounts),
-    ...tenantsRoutes(tenants),
-    ...auditRoutes(audit),
-    ...[...rooms.values()].flatMap((r) => r.routes ?? []),
-  ];
+  // A role runs one room alone (its own Deployment): only that room's routes and listeners, plus login.
+  const roleRoom = opts.role ? rooms.get(ROLE_ROOMS[opts.role] ?? '') : undefined;
+  if (opts.role && !roleRoom) {
+    throw new ConfigError(`unknown role "${opts.role}"; roles: ${Object.keys(ROLE_ROOMS).filter((r) => rooms.has(ROLE_ROOMS[r]!)).join(', ')}`);
+  }
+  const active = roleRoom ? [roleRoom] : [...rooms.values()];
+  const routes: RouteDef[] = roleRoom
+    ? [...authRoutes(auth), ...(roleRoom.routes ?? [])]
+    : [...authRoutes(auth), ...accountRoutes(accounts), ...tenantsRoutes(tenants), ...auditRoutes(audit), ...active.flatMap((r) => r.routes ?? [])];
 
   return {
     settings,
@@ -102,11 +109,11 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
     modules,
     rooms,
     start: async () => {
-      for (const r of rooms.values()) await r.start?.();
+      for (const r of active) await r.start?.();
     },
     authenticate: createRequestAuthenticator(auth),
     close: async () => {
-      for (const r of [...rooms.values()].reverse()) await r.stop?.().catch((err: unknown) => logger.error({ err }, 'room stop failed'));
+      for (const r of [...active].reverse()) await r.stop?.().catch((err: unknown) => logger.error({ err }, 'room stop failed'));
       await audit.checkpoint('shutdown').catch((err: unknown) => logger.error({ err }, 'shutdown checkpoint failed'));
       await database.close();
     },

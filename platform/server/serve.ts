@@ -43,10 +43,11 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
  * `yiyun serve`: migrate, create the first admin on an empty database (its one-time password printed once),
  * listen, and stop gracefully (in-flight requests finish, the audit tail is signed).
  */
-export async function startServer(settings: Settings, logger: Logger, opts: { database?: Database; print?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(settings: Settings, logger: Logger, opts: { database?: Database; print?: (line: string) => void; role?: string } = {}): Promise<RunningServer> {
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const ctx = await buildContext(settings, logger, opts);
-  const boot = await ctx.accounts.bootstrapAdmin(systemActor('bootstrap'), settings.YIYUN_ADMIN_PASSWORD);
+  // Only the control plane creates the first admin; a role process joins an existing database.
+  const boot = opts.role ? { created: false as const, password: undefined } : await ctx.accounts.bootstrapAdmin(systemActor('bootstrap'), settings.YIYUN_ADMIN_PASSWORD);
   if (boot.created && !settings.YIYUN_ADMIN_PASSWORD) print(`initial admin password: ${boot.password}`);
   if (boot.created && settings.YIYUN_ADMIN_PASSWORD) print('initial admin created with the password from YIYUN_ADMIN_PASSWORD');
 
