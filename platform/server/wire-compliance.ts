@@ -9,11 +9,15 @@ import {
 } from '../../compliance';
 import { selfEvidenceSource } from '../../compliance/sources/self-evidence';
 import { createIdentityDal, identityEvidenceSource } from '../identity';
+import { planStack } from '../../infra/plan/plan';
 import { auditEvidenceSource } from './audit-evidence';
+import { estateEvidenceSource } from './estate-evidence';
 import type { RoomWiring } from './room';
 import { VERSION } from './version';
 
 /** Where the project's own test and benchmark reports land (the seed's software-testing item). */
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
 export const REPORT_DIRS = [path.resolve(__dirname, '../../test-output'), path.resolve(__dirname, '../../bench/results')];
 
 /**
@@ -28,6 +32,7 @@ export const complianceWiring: RoomWiring = {
     registry.register(identityEvidenceSource({ accounts: base.accounts, dal: createIdentityDal(base.db) }));
     registry.register(auditEvidenceSource(base.audit));
     registry.register(selfEvidenceSource({ reportsDirs: REPORT_DIRS }));
+    registry.register(estateEvidenceSource((stack) => planStack(stack, { cwd: REPO_ROOT })));
     for (const room of base.rooms.values()) {
       const evidence = room.exports?.evidence as EvidenceSource | EvidenceSource[] | undefined;
       for (const source of evidence ? ([] as EvidenceSource[]).concat(evidence) : []) registry.register(source);

@@ -1,0 +1,26 @@
+# The yiyun image: one image, many roles (`serve`, `run log-audit`, `run bastion`, `run db-audit`, `run kms`).
+# Build: docker build -t registry.liangcheng.local/yiyun/yiyun:0.1.0 .  (then pin the pushed digest in the stack files)
+# Base pinned to the Node release the project is tested on; pin its digest too when mirroring it.
+FROM node:20.20.2-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+# The console (react-admin SPA) is built here so the runtime image needs no dev dependencies.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20.20.2-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0
+WORKDIR /app
+RUN groupadd --system --gid 10001 yiyun \
+ && useradd --system --uid 10001 --gid yiyun --home-dir /app --shell /usr/sbin/nologin yiyun
+COPY --from=build --chown=root:root /app /app
+# Code is owned by root and read-only for the service user; state lives in volumes or PostgreSQL (DATABASE_URL).
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["node", "bin/yiyun.js"]
+CMD ["serve"]

@@ -1,0 +1,33 @@
+import test from 'ava';
+import type { PlanResult } from '../../infra/plan/plan';
+import { estateEvidenceSource } from './estate-evidence';
+
+const zone = (fits: boolean) => ({ zone: 'dmz', capacity: { vcpu: 100, ramGb: 100, storageTb: 1 }, declared: { vcpu: fits ? 50 : 150, ramGb: 10, storageTb: 0.5 }, fits });
+
+function fakePlan(violations: PlanResult['violations'], fits = true) {
+  return async (stack: string) => ({ stack, zones: [zone(fits)], resources: [{ type: 't', name: 'n', zone: 'dmz', props: {} }], violations, gatekeeper: [], ok: true, durationMs: 1 }) as unknown as PlanResult;
+}
+
+const ctx = () => ({ now: new Date(), signal: new AbortController().signal });
+
+test('a clean plan passes every item its rules serve; capacity that fits passes', async (t) => {
+  const src = estateEvidenceSource(fakePlan([]), ['s1']);
+  const policies = await src.checks[0]!.run(ctx());
+  const r = Array.isArray(policies) ? policies[0]! : policies;
+  t.is(r.verdict, 'pass');
+  t.is(r.perItem!['L3-ABS1-05']!.verdict, 'pass');
+  t.false('L3-CES1-14' in r.perItem!); // judged by the audit chain check
+  const cap = await src.checks[1]!.run(ctx());
+  t.is((Array.isArray(cap) ? cap[0]! : cap).verdict, 'pass');
+});
+
+test('a violation fails exactly the items its rule serves; over capacity fails', async (t) => {
+  const v = { policy: 'admin-port-not-public', resource: 'sg-rule-ssh', type: 'openstack:networking/secGroupRule:SecGroupRule', severity: 'critical' as const, message: '22 open to 0.0.0.0/0', dengbao: ['L3-ABS1-05'], remediation: 'restrict' };
+  const src = estateEvidenceSource(fakePlan([v], false), ['s1']);
+  const r = (await src.checks[0]!.run(ctx())) as Exclude<Awaited<ReturnType<(typeof src.checks)[0]['run']>>, unknown[]>;
+  t.is(r.verdict, 'fail');
+  t.is(r.perItem!['L3-ABS1-05']!.verdict, 'fail');
+  t.is(r.perItem!['L3-CES1-28']!.verdict, 'pass'); // encryption rule not violated
+  const cap = await src.checks[1]!.run(ctx());
+  t.is((Array.isArray(cap) ? cap[0]! : cap).verdict, 'fail');
+});

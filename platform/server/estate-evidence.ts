@@ -1,0 +1,73 @@
+import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome } from '../../compliance';
+import type { PlanResult } from '../../infra/plan/plan';
+import { rules } from '../../policies';
+
+/** Items another check already judges (the audit chain): the estate must not overrule them. */
+const OWNED_ELSEWHERE = new Set(['L3-CES1-14']);
+
+/** The estate's checks: what `yiyun plan` declares for both zones, its policy results and its capacity. */
+export function estateEvidenceSource(plan: (stack: string) => Promise<PlanResult>, stacks = ['liangcheng-dmz', 'liangcheng-internet']): EvidenceSource {
+  let cached: { at: number; plans: PlanResult[] } | null = null;
+  // Both checks read the same plans; planning is seconds of CPU, so one run serves a whole check run.
+  async function plans(now: Date): Promise<PlanResult[]> {
+    if (cached && now.getTime() - cached.at < 60_000) return cached.plans;
+    const out: PlanResult[] = [];
+    for (const s of stacks) out.push(await plan(s));
+    cached = { at: now.getTime(), plans: out };
+    return out;
+  }
+  const ruleItems = [...new Set(rules.flatMap((r) => r.dengbao))].filter((id) => !OWNED_ELSEWHERE.has(id)).sort();
+
+  return defineEvidenceSource({
+    id: 'estate',
+    room: 'infra',
+    checks: [
+      {
+        key: 'estate.plan-policies',
+        title: '声明的云环境逐项通过等保策略（yiyun plan）',
+        itemIds: ruleItems,
+        kind: 'automated',
+        timeoutMs: 180_000,
+        async run(ctx): Promise<CheckResult> {
+          const ps = await plans(ctx.now);
+          const violations = ps.flatMap((p) => p.violations.map((v) => ({ stack: p.stack, ...v })));
+          const perItem: Record<string, ItemOutcome> = {};
+          for (const id of ruleItems) {
+            const serving = rules.filter((r) => r.dengbao.includes(id)).map((r) => r.id);
+            const broken = violations.filter((v) => serving.includes(v.policy));
+            perItem[id] = broken.length
+              ? { verdict: 'fail', summary: `${broken.length} 处违反：${[...new Set(broken.map((b) => b.policy))].join('、')}` }
+              : { verdict: 'pass', summary: `策略 ${serving.join('、')} 在 ${stacks.join('、')} 全部通过` };
+          }
+          return {
+            verdict: violations.length ? 'fail' : 'pass',
+            summary: violations.length ? `${violations.length} 处策略违反` : `${ps.reduce((n, p) => n + p.resources.length, 0)} 个声明资源全部通过 ${rules.length} 条等保策略`,
+            evidence: { stacks, rules: rules.map((r) => ({ id: r.id, severity: r.severity, items: r.dengbao })), violations },
+            perItem,
+            files: [
+              jsonFile('plan-policy-results.json', { stacks, violations }),
+              csvFile('declared-resources.csv', [['stack', 'zone', 'type', 'name'], ...ps.flatMap((p) => p.resources.map((r) => [p.stack, r.zone ?? '', r.type, r.name]))]),
+            ],
+          };
+        },
+      },
+      {
+        key: 'estate.plan-capacity',
+        title: '资源池容量满足业务需要',
+        itemIds: ['L3-CNS1-01'],
+        kind: 'automated',
+        timeoutMs: 180_000,
+        async run(ctx): Promise<CheckResult> {
+          const ps = await plans(ctx.now);
+          const zones = ps.flatMap((p) => p.zones.map((z) => ({ stack: p.stack, zone: z.zone, capacity: z.capacity, declared: z.declared, fits: z.fits })));
+          const over = zones.filter((z) => !z.fits);
+          return {
+            verdict: over.length ? 'fail' : 'pass',
+            summary: zones.map((z) => `${z.zone}: vCPU ${z.declared.vcpu}/${z.capacity.vcpu}，内存 ${z.declared.ramGb}/${z.capacity.ramGb} GB，存储 ${z.declared.storageTb}/${z.capacity.storageTb} TB`).join('；'),
+            evidence: { zones },
+          };
+        },
+      },
+    ],
+  });
+}
