@@ -7,6 +7,7 @@ import { startServer, VERSION } from '../server/serve';
 import { auditVerifyCommand } from './audit-command';
 import { permissionsMarkdown } from './docs-command';
 import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
+import { runPlanCommand } from '../../infra/plan/plan-command';
 
 /** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
 export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process, setExit: (code: number) => void = (c) => (process.exitCode = c)) {
@@ -50,6 +51,16 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
       const shutdown = () => running.stop().then(() => process.exit(0), () => process.exit(1));
       process.once('SIGTERM', shutdown);
       process.once('SIGINT', shutdown);
+    });
+
+  program
+    .command('plan')
+    .description('run the Pulumi program offline under mocks: resources, totals against the pools, policy violations (exit 0 fits and passes, 2 violations or over capacity, 1 errors)')
+    .requiredOption('--stack <name>', 'a stack (liangcheng-dmz, liangcheng-internet, dev), or several separated by commas')
+    .option('--json', 'print one JSON document')
+    .option('--diagram <file.svg>', 'draw the declared topology as SVG')
+    .action(async (opts: { stack: string; json?: boolean; diagram?: string }) => {
+      setExit(await runPlanCommand({ stack: opts.stack, json: !!opts.json, diagram: opts.diagram }, io));
     });
 
   const audit = program.command('audit').description('the audit trail');
