@@ -22,13 +22,12 @@ import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, t
 import { createLocalSealer } from './local-secrets';
 import type { BaseServices, RoomInstance, RoomWiring } from './room';
 import { complianceWiring } from './wire-compliance';
-import { bastionWiring } from './wire-bastion';
 
 /**
  * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
  * Each room adds one `wire-<room>.ts` and one line here.
  */
-export const ROOMS: RoomWiring[] = [bastionWiring];
+export const ROOMS: RoomWiring[] = [];
 
 /** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
 function orderedRooms(): RoomWiring[] {
