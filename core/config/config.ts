@@ -29,6 +29,30 @@ export const settingsSchema = z
     YIYUN_AUDIT_CHECKPOINT_EVERY: intInRange(1, 1_000_000).default(100),
     YIYUN_MAX_BODY_BYTES: intInRange(1024, 100 * 1024 * 1024).default(1024 * 1024),
     YIYUN_CONSOLE_DIR: z.string().min(1).optional(),
+    /** JSON file: per zone, the cloud driver (embedded | openstack) and its settings; see platform/cloud/zones-config.ts */
+    YIYUN_ZONES: z.string().min(1).optional(),
+    // Log audit listeners (unset = off, 0 = any free port). 5514 is the usual unprivileged syslog port.
+    YIYUN_SYSLOG_HOST: z.string().min(1).default('0.0.0.0'),
+    YIYUN_SYSLOG_UDP_PORT: intInRange(0, 65535).optional(),
+    YIYUN_SYSLOG_TCP_PORT: intInRange(0, 65535).optional(),
+    YIYUN_SYSLOG_TLS_PORT: intInRange(0, 65535).optional(),
+    YIYUN_SYSLOG_TLS_CERT: z.string().min(1).optional(),
+    YIYUN_SYSLOG_TLS_KEY: z.string().min(1).optional(),
+    YIYUN_LOG_INGEST_HTTP_PORT: intInRange(0, 65535).optional(),
+    // Bastion SSH gateway (0 = off) and DB-audit proxies (`host:port` to listen on; unset = off).
+    YIYUN_BASTION_SSH_PORT: intInRange(0, 65535).default(0),
+    YIYUN_BASTION_SSH_HOST: z.string().min(1).optional(),
+    YIYUN_DBAUDIT_PG_LISTEN: z.string().regex(/^.+:\d+$/).optional(),
+    YIYUN_DBAUDIT_PG_UPSTREAM: z.string().regex(/^.+:\d+$/).default('127.0.0.1:5432'),
+    YIYUN_DBAUDIT_MYSQL_LISTEN: z.string().regex(/^.+:\d+$/).optional(),
+    YIYUN_DBAUDIT_MYSQL_UPSTREAM: z.string().regex(/^.+:\d+$/).default('127.0.0.1:3306'),
+    YIYUN_DBAUDIT_UPSTREAM_TLS: z.enum(['require', 'prefer', 'disable']).default('prefer'),
+    /** KMS key-encryption key: a file holding 64 hex digits (production: supplied from outside, e.g. a mounted secret). */
+    YIYUN_KMS_KEK_FILE: z.string().min(1).optional(),
+    /** KMS key-encryption key as 64 hex digits in the environment (wins over the file). */
+    YIYUN_KMS_KEK: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex digits (32 bytes)').optional(),
+    /** Where `yiyun ferry` writes outgoing bundles and finds incoming ones (default <data dir>/ferry). */
+    YIYUN_FERRY_DIR: z.string().min(1).optional(),
   })
   .strict();
 

@@ -110,7 +110,8 @@ export function identityEvidenceSource(deps: { accounts: Pick<AccountService, 'g
           const doubled = rows.filter((a) => a.roles.filter((r) => SEPARATED_ROLES.includes(r as RoleName)).length > 1);
           const staffed = Object.fromEntries(SEPARATED_ROLES.map((r) => [r, rows.filter((a) => a.roles.includes(r)).map((a) => a.login_id)]));
           const missing = SEPARATED_ROLES.filter((r) => staffed[r]!.length === 0);
-          const auditOnly = ROLES.auditadmin.permissions.every((p) => p.startsWith('audit.'));
+          // The audit administrator reads and verifies; any permission that changes state breaks the separation.
+          const auditOnly = ROLES.auditadmin.permissions.every((p) => /\.(read|session_read|verify)$/.test(p));
           const verdict = doubled.length > 0 || !auditOnly ? 'fail' : missing.length > 0 ? 'partial' : 'pass';
           const table = Object.entries(ROLES).map(([id, r]) => ({ role: id, zh: r.zh, permissions: r.permissions }));
           return {

@@ -31,7 +31,12 @@ export const ROLES: Record<RoleName, RoleInfo> = {
       'tenant.read',
       'tenant.manage',
       'tenant.quota_update',
+      'cloud.read',
+      'cloud.admin',
       'security_policy.read',
+      'bastion.read',
+      'bastion.manage',
+      'crypto.read',
     ],
   },
   secadmin: {
@@ -39,7 +44,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Security administrator',
     scope: 'platform',
     mfaRequired: true,
-    permissions: ['account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export'],
+    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.session_read', 'bastion.session_kill', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
   },
   auditadmin: {
     zh: '审计管理员',
@@ -47,35 +52,35 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     scope: 'platform',
     mfaRequired: true,
     // Reads the trail and checks it; nobody, this role included, can change it.
-    permissions: ['audit.read', 'audit.verify'],
+    permissions: ['log_audit.read', 'bastion.read', 'bastion.session_read', 'audit.read', 'audit.verify', 'ferry.read', 'crypto.read', 'kms.read'],
   },
   'tenant-admin': {
     zh: '租户管理员',
     en: 'Tenant administrator',
     scope: 'tenant',
     mfaRequired: true,
-    permissions: ['tenant.read', 'tenant.member_manage', 'account.read'],
+    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use'],
   },
   'tenant-member': {
     zh: '租户成员',
     en: 'Tenant member',
     scope: 'tenant',
     mfaRequired: false,
-    permissions: ['tenant.read'],
+    permissions: ['tenant.read', 'kms.read', 'kms.use', 'ca.read', 'cloud.read', 'cloud.operate'],
   },
   'tenant-viewer': {
     zh: '租户只读',
     en: 'Tenant viewer',
     scope: 'tenant',
     mfaRequired: false,
-    permissions: ['tenant.read'],
+    permissions: ['tenant.read', 'cloud.read', 'kms.read', 'ca.read'],
   },
   assessor: {
     zh: '测评人员',
     en: 'Assessor',
     scope: 'platform',
     mfaRequired: false,
-    permissions: ['compliance.read', 'compliance.export', 'security_policy.read'],
+    permissions: ['compliance.read', 'compliance.export', 'security_policy.read', 'crypto.read', 'ca.read', 'ferry.read'],
   },
 };
 

@@ -21,13 +21,14 @@ import {
 import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, type TenantsService } from '../tenants';
 import { createLocalSealer } from './local-secrets';
 import type { BaseServices, RoomInstance, RoomWiring } from './room';
+import { cloudWiring } from './wire-cloud';
 import { complianceWiring } from './wire-compliance';
 
 /**
  * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
  * Each room adds one `wire-<room>.ts` and one line here.
  */
-export const ROOMS: RoomWiring[] = [];
+export const ROOMS: RoomWiring[] = [cloudWiring];
 
 /** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
 function orderedRooms(): RoomWiring[] {

@@ -1,0 +1,255 @@
+import { sql, type Kysely } from 'kysely';
+import type { Kind, ResourceView } from './cloud-schemas';
+import { parseTagFilter } from './cloud-fns';
+
+export type ResourceRow = {
+  id: string;
+  tenant_id: string;
+  zone: string;
+  kind: Kind;
+  name: string;
+  description: string | null;
+  status: string;
+  next_status: string | null;
+  next_at: Date | null;
+  parent_id: string | null;
+  provider_ref: string | null;
+  spec: Record<string, any>;
+  tags: Record<string, string>;
+  vcpus: number;
+  ram_gb: number;
+  size_gb: number;
+  deleted_at: Date | null;
+  purge_after: Date | null;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+};
+export type NewResource = Pick<ResourceRow, 'tenant_id' | 'zone' | 'kind' | 'name' | 'status' | 'created_by'> & Partial<Omit<ResourceRow, 'id' | 'created_at' | 'updated_at'>>;
+
+export type OrderRow = { id: string; tenant_id: string; zone: string; kind: string; action: string; resource_id: string | null; status: 'processing' | 'completed' | 'failed'; completes_at: Date | null; detail: Record<string, unknown>; created_by: string; created_at: Date; updated_at: Date };
+
+export type Usage = { vms: number; vcpu: number; ramGb: number; diskGb: number; volumes: number; networks: number; securityGroups: number; floatingIps: number; snapshots: number; backups: number };
+
+// The status a tenant sees: a timed transition has happened once its moment has passed, even before the
+// settle job writes it down. Reads never wait for the job.
+const EFFECTIVE = sql<string>`case when next_at is not null and next_at <= now() then next_status else status end`;
+const ORDER_EFFECTIVE = sql<string>`case when status = 'processing' and completes_at is not null and completes_at <= now() then 'completed' else status end`;
+
+const json = (v: unknown) => JSON.stringify(v);
+
+export function toView(r: ResourceRow): ResourceView {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    zone: r.zone,
+    kind: r.kind,
+    name: r.name,
+    description: r.description,
+    status: r.status,
+    parentId: r.parent_id,
+    spec: r.spec,
+    tags: r.tags,
+    vcpus: r.vcpus,
+    ramGb: r.ram_gb,
+    sizeGb: r.size_gb,
+    deletedAt: r.deleted_at,
+    purgeAfter: r.purge_after,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export type ListFilter = {
+  kind: Kind;
+  /** null = every tenant (platform readers) */
+  tenantId: string | null;
+  q?: string;
+  status?: string;
+  tag?: string;
+  parentId?: string;
+  excludeStatus?: string;
+  offset: number;
+  limit: number;
+  sort: 'name' | 'createdAt' | 'status';
+  order: 'asc' | 'desc';
+};
+
+/** The tenant cloud's records: resources, orders, quota locks, overview layouts. */
+export function createCloudDal(db: Kysely<any>) {
+  const base = (tx: Kysely<any>) => tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status'));
+
+  function filtered(tx: Kysely<any>, f: Omit<ListFilter, 'offset' | 'limit' | 'sort' | 'order'>) {
+    let q = tx.selectFrom('cloud.resources').where('kind', '=', f.kind);
+    if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
+    if (f.q) q = q.where('name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (f.status) q = q.where(EFFECTIVE, '=', f.status);
+    if (f.parentId) q = q.where('parent_id', '=', f.parentId);
+    if (f.excludeStatus) q = q.where('status', '<>', f.excludeStatus);
+    if (f.tag) {
+      const { key, value } = parseTagFilter(f.tag);
+      q = value === undefined ? q.where(sql<boolean>`tags ? ${key}`) : q.where(sql<boolean>`tags @> ${json({ [key]: value })}::jsonb`);
+    }
+    return q;
+  }
+
+  return {
+    async find(id: string, tx: Kysely<any> = db): Promise<ResourceRow | undefined> {
+      return (await base(tx).where('id', '=', id).executeTakeFirst()) as ResourceRow | undefined;
+    },
+
+    /** Locks the row for the rest of the transaction. */
+    async lock(id: string, tx: Kysely<any>): Promise<ResourceRow | undefined> {
+      return (await base(tx).where('id', '=', id).forUpdate().executeTakeFirst()) as ResourceRow | undefined;
+    },
+
+    async list(f: ListFilter, tx: Kysely<any> = db): Promise<{ rows: ResourceRow[]; total: number }> {
+      const col = f.sort === 'name' ? 'name' : f.sort === 'status' ? 'status' : 'created_at';
+      const [rows, count] = await Promise.all([
+        filtered(tx, f).selectAll().select(EFFECTIVE.as('status')).orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit).execute(),
+        filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+      ]);
+      return { rows: rows as ResourceRow[], total: Number(count?.n ?? 0) };
+    },
+
+    async byIds(ids: readonly string[], tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      if (ids.length === 0) return [];
+      return (await base(tx).where('id', 'in', [...ids]).execute()) as ResourceRow[];
+    },
+
+    async children(parentId: string, kind: Kind | null = null, tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      let q = base(tx).where('parent_id', '=', parentId);
+      if (kind) q = q.where('kind', '=', kind);
+      return (await q.orderBy('created_at').orderBy('id').execute()) as ResourceRow[];
+    },
+
+    /** Rows of a tenant whose spec has `field` equal to `value` (e.g. NICs of a VM). */
+    async bySpec(tenantId: string, kind: Kind, field: string, value: string, tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      return (await base(tx).where('tenant_id', '=', tenantId).where('kind', '=', kind).where(sql<boolean>`spec->>${field} = ${value}`).execute()) as ResourceRow[];
+    },
+
+    /** Rows whose spec array `field` contains `value`. */
+    async bySpecArray(tenantId: string, kind: Kind, field: string, value: string, tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      return (await base(tx).where('tenant_id', '=', tenantId).where('kind', '=', kind).where(sql<boolean>`spec->${field} ? ${value}`).execute()) as ResourceRow[];
+    },
+
+    async eipsBoundTo(tenantId: string, targetId: string, tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      return (await base(tx).where('tenant_id', '=', tenantId).where('kind', '=', 'eip').where(sql<boolean>`spec->'boundTo'->>'id' = ${targetId}`).execute()) as ResourceRow[];
+    },
+
+    async insert(r: NewResource, tx: Kysely<any> = db): Promise<ResourceRow> {
+      const row = await tx
+        .insertInto('cloud.resources')
+        .values({ ...r, spec: json(r.spec ?? {}), tags: json(r.tags ?? {}) })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return row as ResourceRow;
+    },
+
+    async update(id: string, patch: Partial<Omit<ResourceRow, 'id'>>, tx: Kysely<any> = db): Promise<ResourceRow> {
+      const values: Record<string, unknown> = { ...patch, updated_at: new Date() };
+      if (patch.spec) values.spec = json(patch.spec);
+      if (patch.tags) values.tags = json(patch.tags);
+      const row = await tx.updateTable('cloud.resources').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      return { ...(row as ResourceRow), status: (row as ResourceRow).next_at && (row as ResourceRow).next_at! <= new Date() ? (row as ResourceRow).next_status! : (row as ResourceRow).status };
+    },
+
+    async remove(id: string, tx: Kysely<any> = db): Promise<void> {
+      await tx.deleteFrom('cloud.resources').where('id', '=', id).execute();
+    },
+
+    /** Takes the tenant's quota lock for the rest of the transaction. */
+    async lockTenant(tenantId: string, tx: Kysely<any>): Promise<void> {
+      await sql`insert into cloud.tenant_locks (tenant_id) values (${tenantId}) on conflict do nothing`.execute(tx);
+      await sql`select tenant_id from cloud.tenant_locks where tenant_id = ${tenantId} for update`.execute(tx);
+    },
+
+    async usage(tenantId: string, tx: Kysely<any> = db): Promise<Usage> {
+      const r = await sql<Record<string, number>>`
+        select count(*) filter (where kind = 'vm' and status <> 'ERROR')::int vms,
+               coalesce(sum(vcpus) filter (where kind = 'vm'), 0)::int vcpu,
+               coalesce(sum(ram_gb) filter (where kind = 'vm'), 0)::int ram_gb,
+               coalesce(sum(size_gb) filter (where kind = 'disk'), 0)::int disk_gb,
+               count(*) filter (where kind = 'disk')::int volumes,
+               count(*) filter (where kind = 'vpc')::int networks,
+               count(*) filter (where kind = 'security_group')::int security_groups,
+               count(*) filter (where kind = 'eip')::int floating_ips,
+               count(*) filter (where kind = 'snapshot')::int snapshots,
+               count(*) filter (where kind = 'backup')::int backups
+          from cloud.resources where tenant_id = ${tenantId}`.execute(tx);
+      const u = r.rows[0] ?? {};
+      return {
+        vms: u.vms ?? 0,
+        vcpu: u.vcpu ?? 0,
+        ramGb: u.ram_gb ?? 0,
+        diskGb: u.disk_gb ?? 0,
+        volumes: u.volumes ?? 0,
+        networks: u.networks ?? 0,
+        securityGroups: u.security_groups ?? 0,
+        floatingIps: u.floating_ips ?? 0,
+        snapshots: u.snapshots ?? 0,
+        backups: u.backups ?? 0,
+      };
+    },
+
+    async countsByKind(tenantId: string | null, tx: Kysely<any> = db): Promise<Record<string, number>> {
+      let q = tx.selectFrom('cloud.resources').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind');
+      if (tenantId) q = q.where('tenant_id', '=', tenantId);
+      return Object.fromEntries((await q.execute()).map((r) => [r.kind as string, Number(r.n)]));
+    },
+
+    /** Writes down the timed transitions that have happened (the settle job). */
+    async settle(tx: Kysely<any> = db): Promise<number> {
+      const r = await sql`update cloud.resources set status = next_status, next_status = null, next_at = null, updated_at = now() where next_at is not null and next_at <= now()`.execute(tx);
+      await sql`update cloud.orders set status = 'completed', updated_at = now() where status = 'processing' and completes_at is not null and completes_at <= now()`.execute(tx);
+      return Number(r.numAffectedRows ?? 0);
+    },
+
+    async dueForPurge(now: Date, limit = 100, tx: Kysely<any> = db): Promise<ResourceRow[]> {
+      return (await base(tx).where('kind', '=', 'disk').where('purge_after', '<=', now).orderBy('purge_after').limit(limit).execute()) as ResourceRow[];
+    },
+
+    async insertOrder(o: Omit<OrderRow, 'id' | 'created_at' | 'updated_at'>, tx: Kysely<any> = db): Promise<OrderRow> {
+      return (await tx.insertInto('cloud.orders').values({ ...o, detail: json(o.detail) }).returningAll().executeTakeFirstOrThrow()) as OrderRow;
+    },
+
+    async updateOrder(id: string, patch: Partial<Pick<OrderRow, 'status' | 'completes_at' | 'detail' | 'resource_id'>>, tx: Kysely<any> = db): Promise<void> {
+      const values: Record<string, unknown> = { ...patch, updated_at: new Date() };
+      if (patch.detail) values.detail = json(patch.detail);
+      await tx.updateTable('cloud.orders').set(values).where('id', '=', id).execute();
+    },
+
+    async findOrder(id: string, tx: Kysely<any> = db): Promise<OrderRow | undefined> {
+      return (await tx.selectFrom('cloud.orders').selectAll().select(ORDER_EFFECTIVE.as('status')).where('id', '=', id).executeTakeFirst()) as OrderRow | undefined;
+    },
+
+    async listOrders(f: { tenantId: string | null; status?: string; kind?: string; offset: number; limit: number }, tx: Kysely<any> = db) {
+      let q = tx.selectFrom('cloud.orders');
+      if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
+      if (f.status) q = q.where(ORDER_EFFECTIVE, '=', f.status);
+      if (f.kind) q = q.where('kind', '=', f.kind);
+      const [rows, count] = await Promise.all([
+        q.selectAll().select(ORDER_EFFECTIVE.as('status')).orderBy('created_at', 'desc').orderBy('id').offset(f.offset).limit(f.limit).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+      ]);
+      return { rows: rows as OrderRow[], total: Number(count?.n ?? 0) };
+    },
+
+    async orderCounts(tenantId: string | null, tx: Kysely<any> = db): Promise<Record<string, number>> {
+      let q = tx.selectFrom('cloud.orders').select([ORDER_EFFECTIVE.as('s'), (eb) => eb.fn.countAll<number>().as('n')]).groupBy(sql`1`);
+      if (tenantId) q = q.where('tenant_id', '=', tenantId);
+      return Object.fromEntries((await q.execute()).map((r) => [r.s as string, Number(r.n)]));
+    },
+
+    async getLayout(accountId: string, tx: Kysely<any> = db): Promise<unknown[] | undefined> {
+      const r = await tx.selectFrom('cloud.layouts').select('widgets').where('account_id', '=', accountId).executeTakeFirst();
+      return r?.widgets as unknown[] | undefined;
+    },
+
+    async putLayout(accountId: string, widgets: unknown[], tx: Kysely<any> = db): Promise<void> {
+      await sql`insert into cloud.layouts (account_id, widgets) values (${accountId}, ${json(widgets)}::jsonb) on conflict (account_id) do update set widgets = excluded.widgets, updated_at = now()`.execute(tx);
+    },
+  };
+}
+
+export type CloudDal = ReturnType<typeof createCloudDal>;

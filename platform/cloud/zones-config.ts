@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../../core/errors';
+
+const timings = z.strictObject({
+  buildMs: z.number().int().min(0).max(600_000),
+  rebootMs: z.number().int().min(0).max(600_000),
+  resizeMs: z.number().int().min(0).max(600_000),
+  stopMs: z.number().int().min(0).max(600_000),
+  startMs: z.number().int().min(0).max(600_000),
+  importMs: z.number().int().min(0).max(3_600_000),
+}).partial();
+
+const embedded = z.strictObject({
+  driver: z.literal('embedded'),
+  /** where the first bootstrap takes the region from: the stack config (fast), the full plan, or a small demo region */
+  seed: z.enum(['config', 'plan', 'demo']).default('config'),
+  timings: timings.default({}),
+});
+
+const openstack = z.strictObject({
+  driver: z.literal('openstack'),
+  authUrl: z.string().url(),
+  region: z.string().min(1),
+  /** an application credential (preferred) or a user with a project scope */
+  credentials: z.union([
+    z.strictObject({ applicationCredentialId: z.string().min(1), applicationCredentialSecret: z.string().min(1) }),
+    z.strictObject({ username: z.string().min(1), password: z.string().min(1), projectName: z.string().min(1), userDomain: z.string().default('Default'), projectDomain: z.string().default('Default') }),
+  ]),
+  /** the external network floating IPs come from */
+  externalNetwork: z.string().min(1).optional(),
+  novaMicroversion: z.string().regex(/^2\.\d+$/).default('2.79'),
+  timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  timings: timings.default({}),
+});
+
+const zoneSchema = z.discriminatedUnion('driver', [embedded, openstack]);
+
+export const zonesFileSchema = z.strictObject({
+  zones: z.strictObject({ 'liangcheng-dmz': zoneSchema.optional(), 'liangcheng-internet': zoneSchema.optional() }).default({}),
+  /** days a deleted disk stays in the recycle bin; the procurement asks for at least 7 */
+  recycleDays: z.number().int().min(7).max(365).default(7),
+});
+export type ZonesFile = z.infer<typeof zonesFileSchema>;
+export type ZoneConfig = z.infer<typeof zoneSchema>;
+export type OpenStackZoneConfig = Extract<ZoneConfig, { driver: 'openstack' }>;
+
+const DEFAULT_ZONE: ZoneConfig = { driver: 'embedded', seed: 'config', timings: {} };
+
+/** Reads YIYUN_ZONES; without it both zones run the embedded driver. Errors name the key, never a secret. */
+export function loadZonesConfig(file: string | undefined): { zones: Record<'liangcheng-dmz' | 'liangcheng-internet', ZoneConfig>; recycleDays: number } {
+  let parsed: ZonesFile = { zones: {}, recycleDays: 7 };
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ConfigError(`YIYUN_ZONES: cannot read ${file} as JSON (${(e as Error).message})`);
+    }
+    const r = zonesFileSchema.safeParse(raw);
+    if (!r.success) throw new ConfigError(`YIYUN_ZONES ${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    parsed = r.data;
+  }
+  return {
+    zones: { 'liangcheng-dmz': parsed.zones['liangcheng-dmz'] ?? DEFAULT_ZONE, 'liangcheng-internet': parsed.zones['liangcheng-internet'] ?? DEFAULT_ZONE },
+    recycleDays: parsed.recycleDays,
+  };
+}
