@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { generateSm2KeyPair, sm2Sign, sm2Verify, sm3Hex } from '../crypto';
+import { createSm2Signer, createSm2Verifier, generateSm2KeyPair, sm2Verify, sm3Hex } from '../crypto';
 import type { CheckpointSigner } from './audit-types';
 
 const keyFileSchema = z.object({
@@ -14,11 +14,14 @@ const keyFileSchema = z.object({
 
 /** A signer over an SM2 key pair held in memory. */
 export function signerFromKeyPair(keyId: string, privateKeyHex: string, publicKeyHex: string): CheckpointSigner {
+  // Signer and verifier objects cache the derived key state: checkpoints and pack manifests sign with one key.
+  const signer = createSm2Signer(privateKeyHex);
+  const verifier = createSm2Verifier(publicKeyHex);
   return {
     keyId,
     publicKeyHex,
-    sign: (data) => sm2Sign(privateKeyHex, data),
-    verify: (data, signature, pub = publicKeyHex) => sm2Verify(pub, data, signature),
+    sign: (data) => signer.sign(data),
+    verify: (data, signature, pub = publicKeyHex) => (pub === publicKeyHex ? verifier.verify(data, signature) : sm2Verify(pub, data, signature)),
   };
 }
 

@@ -30,8 +30,9 @@ export function sm4CtrHmacSeal(key: Uint8Array, plaintext: Bytes, aad: Bytes = '
   const { macKey, encKey } = splitKey(key);
   const iv = nodeCrypto.randomBytes(SM4_BLOCK_LENGTH);
   const cipher = nodeCrypto.createCipheriv('sm4-ctr', encKey, iv);
-  // CTR is a stream mode: final() adds nothing, so update's output is the whole ciphertext.
-  const ciphertext = Buffer.concat([cipher.update(toBuffer(plaintext)), cipher.final()]);
+  // CTR is a stream mode: final() adds nothing, so update's output is the whole ciphertext (no extra copy).
+  const ciphertext = cipher.update(toBuffer(plaintext));
+  cipher.final();
   return Buffer.concat([iv, ciphertext, tagOf(macKey, toBuffer(aad), iv, ciphertext)]);
 }
 
