@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runComplianceBench } from './compliance-bench';
 import { cryptoBench } from './crypto-bench';
+import { kmsBench } from './kms-bench';
 import { planBench } from './plan-bench';
 
 /** One table cell. `null` prints as a dash (not measured / not applicable). */
@@ -42,7 +43,7 @@ const complianceBench: BenchModule = {
 };
 
 /** Every benchmark `npm run bench` knows, in run order. */
-export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench];
+export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench];
 
 function formatCell(cell: BenchCell | undefined): string {
   if (cell === null || cell === undefined) return '—';

@@ -35,7 +35,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       actorRoles: [...entry.actor.roles],
       tenantId: entry.tenantId !== undefined ? entry.tenantId : entry.actor.tenantId,
       sourceIp: entry.actor.sourceIp,
-      requestId: entry.requestId ?? null,
+      requestId: entry.requestId ?? entry.actor.requestId ?? null,
       action: entry.action,
       targetType: entry.target.type,
       targetId: entry.target.id ?? null,

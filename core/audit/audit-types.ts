@@ -7,7 +7,7 @@ export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 /** What a service hands the trail: who did what to which target, and how it ended. */
 export type AuditEntry = {
-  actor: Pick<Actor, 'kind' | 'accountId' | 'loginId' | 'roles' | 'tenantId' | 'sourceIp'>;
+  actor: Pick<Actor, 'kind' | 'accountId' | 'loginId' | 'roles' | 'tenantId' | 'sourceIp'> & { requestId?: string };
   action: AuditAction;
   target: { type: string; id?: string | null };
   outcome?: AuditOutcome;

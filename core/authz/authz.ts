@@ -25,6 +25,8 @@ export type Actor = {
   sessionId?: string;
   csrfToken?: string;
   pending: PendingStep;
+  /** The request this actor is acting in, so every audit record names it. */
+  requestId?: string;
 };
 
 /** True when the actor holds the permission. */

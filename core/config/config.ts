@@ -39,6 +39,11 @@ export const settingsSchema = z
     YIYUN_SYSLOG_TLS_CERT: z.string().min(1).optional(),
     YIYUN_SYSLOG_TLS_KEY: z.string().min(1).optional(),
     YIYUN_LOG_INGEST_HTTP_PORT: intInRange(0, 65535).optional(),
+    // Log archives: a local directory (default <data dir>/log-archives) or an SFTP target sftp://user@host:port/dir.
+    YIYUN_LOG_ARCHIVE_DIR: z.string().min(1).optional(),
+    YIYUN_LOG_ARCHIVE_SFTP: z.string().url().optional(),
+    YIYUN_LOG_ARCHIVE_SFTP_KEY: z.string().min(1).optional(),
+    YIYUN_LOG_ARCHIVE_SFTP_HOSTKEY_SHA256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     // Bastion SSH gateway (0 = off) and DB-audit proxies (`host:port` to listen on; unset = off).
     YIYUN_BASTION_SSH_PORT: intInRange(0, 65535).default(0),
     YIYUN_BASTION_SSH_HOST: z.string().min(1).optional(),

@@ -53,3 +53,4 @@ export {
   type Sm2ParsedKey,
 } from './sm2-pem';
 export { newTotpSecret, totpAt, totpUri, verifyTotp, type TotpKey } from './totp';
+export { sm3OtpAt, sm3OtpForId, sm3OtpId, verifySm3Otp, type Sm3OtpOptions } from './sm3-otp';

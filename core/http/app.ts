@@ -98,6 +98,7 @@ function mount(router: express.Router, def: RouteDef, deps: HttpAppDeps): void {
         throw new ForbiddenError(`this needs the permission ${def.access}`);
       }
     }
+    actor = { ...actor, requestId };
     if (def.body && !req.is('application/json')) throw new UnsupportedMediaTypeError();
     const params = parseOrThrow(def.params, req.params, 'params');
     const query = parseOrThrow(def.query, req.query, 'query');

@@ -3,6 +3,7 @@ import type { Actor } from '../../core/authz';
 import type { AuditTrail } from '../../core/audit';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import type { IdentityDal, AccountRow } from './identity-dal';
+import type { SecretSealer } from './auth-service';
 import { accountSummary, toAccountView } from './identity-fns';
 import { ROLES, roleSetProblem, type RoleName } from './identity-roles';
 import {
@@ -22,6 +23,8 @@ export type AccountServiceDeps = {
   dal: IdentityDal;
   audit: Pick<AuditTrail, 'record'>;
   tenants: TenantDirectory;
+  /** Seals hardware-token seeds at rest. */
+  sealer: Pick<SecretSealer, 'seal'>;
 };
 
 const POLICY_KEY = 'security_policy';
@@ -156,10 +159,26 @@ export function createAccountService(deps: AccountServiceDeps) {
     async resetMfa(actor: Actor, id: string) {
       const row = await loadVisible(actor, id);
       const r = await db.transaction().execute(async (tx) => {
-        const updated = await dal.updateAccount(id, { totp_secret_sealed: null, totp_pending_sealed: null, totp_last_step: null, mfa_enrolled_at: null }, tx);
+        const updated = await dal.updateAccount(
+          id,
+          { totp_secret_sealed: null, totp_pending_sealed: null, totp_last_step: null, mfa_enrolled_at: null, otp_token_serial: null, otp_token_seed_sealed: null, otp_token_last_step: null },
+          tx,
+        );
         await dal.replaceRecoveryCodes(id, [], tx);
         await dal.revokeAccountSessions(id, null, tx);
         await audit.record({ actor, action: 'account.mfa_reset', target: { type: 'account', id }, tenantId: row.tenant_id }, tx);
+        return updated;
+      });
+      return toAccountView(r);
+    },
+
+    /** Registers a GM/T 0021 SM3 hardware token as the account's second factor (the seed is sealed at rest). */
+    async registerOtpToken(actor: Actor, id: string, input: { serial: string; seedHex: string }) {
+      const row = await loadVisible(actor, id);
+      const sealed = deps.sealer.seal(Buffer.from(input.seedHex, 'hex'));
+      const r = await db.transaction().execute(async (tx) => {
+        const updated = await dal.updateAccount(id, { otp_token_serial: input.serial, otp_token_seed_sealed: sealed, otp_token_last_step: null, mfa_enrolled_at: row.mfa_enrolled_at ?? new Date() }, tx);
+        await audit.record({ actor, action: 'account.otp_token_registered', target: { type: 'account', id }, after: { serial: input.serial }, tenantId: row.tenant_id }, tx);
         return updated;
       });
       return toAccountView(r);

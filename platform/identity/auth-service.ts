@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import QRCode from 'qrcode';
 import type { Actor } from '../../core/authz';
 import type { AuditTrail } from '../../core/audit';
-import { newTotpSecret, randomBytes, randomToken, sm3Hex, totpUri, verifyTotp } from '../../core/crypto';
+import { newTotpSecret, randomBytes, randomToken, sm3Hex, totpUri, verifySm3Otp, verifyTotp } from '../../core/crypto';
 import { ConflictError, ForbiddenError, InputError, LockedError, NotFoundError, UnauthenticatedError } from '../../core/errors';
 import type { AccountService } from './account-service';
 import type { AccountRow, IdentityDal } from './identity-dal';
@@ -95,13 +95,17 @@ export function createAuthService(deps: AuthServiceDeps) {
     throw new ForbiddenError(`login refused: ${reason}`, { code: 'auth.login_restricted' });
   }
 
-  async function verifySecondFactor(r: AccountRow, code: string): Promise<{ ok: boolean; step?: number; recovery?: boolean }> {
+  async function verifySecondFactor(r: AccountRow, code: string): Promise<{ ok: boolean; step?: number; tokenStep?: number; recovery?: boolean }> {
     if (/^\d{6}$/.test(code) && r.totp_secret_sealed) {
       const step = verifyTotp({ secretBase32: deps.sealer.open(r.totp_secret_sealed).toString('utf8') }, code, now().getTime());
       // A code is good once: replaying the same (or an older) step is refused.
       if (step !== null && (r.totp_last_step === null || step > Number(r.totp_last_step))) return { ok: true, step };
-      return { ok: false };
     }
+    if (/^\d{6}$/.test(code) && r.otp_token_seed_sealed) {
+      const step = verifySm3Otp(deps.sealer.open(r.otp_token_seed_sealed), code, { timeMs: now().getTime(), window: 1 });
+      if (step !== null && (r.otp_token_last_step === null || step > Number(r.otp_token_last_step))) return { ok: true, tokenStep: step };
+    }
+    if (/^\d{6}$/.test(code)) return { ok: false };
     const normalised = code.toLowerCase().replace(/[^a-z0-9]/g, '');
     if (normalised.length === 10 && (await dal.useRecoveryCode(r.id, sm3Hex(normalised)))) return { ok: true, recovery: true };
     return { ok: false };
@@ -152,6 +156,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       // Deleting is the claim: of two concurrent uses of one challenge only one gets a session.
       if (!(await dal.deleteChallenge(challenge.id))) throw new UnauthenticatedError('the login step expired; start again', { code: 'auth.challenge_expired' });
       if (result.step !== undefined) await dal.updateAccount(account.id, { totp_last_step: result.step });
+      if (result.tokenStep !== undefined) await dal.updateAccount(account.id, { otp_token_last_step: result.tokenStep });
       return { status: 'ok', ...(await openSession(account, client)) };
     },
 

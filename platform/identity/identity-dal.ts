@@ -20,6 +20,9 @@ export type AccountsTable = {
   totp_pending_sealed: string | null;
   totp_last_step: number | null;
   mfa_enrolled_at: Date | null;
+  otp_token_serial: Generated<string | null>;
+  otp_token_seed_sealed: Generated<string | null>;
+  otp_token_last_step: Generated<number | null>;
   allowed_cidrs: Generated<string[]>;
   allowed_windows: Generated<TimeWindow[]>;
   last_login_at: Date | null;

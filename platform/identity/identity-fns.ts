@@ -18,6 +18,7 @@ export function toAccountView(r: AccountRow, now = new Date()): AccountView {
     mustChangePassword: r.must_change_password,
     passwordChangedAt: r.password_changed_at,
     mfaEnrolled: !!r.mfa_enrolled_at,
+    otpTokenSerial: r.otp_token_serial,
     allowedCidrs: r.allowed_cidrs,
     allowedWindows: r.allowed_windows,
     lastLoginAt: r.last_login_at,

@@ -14,6 +14,7 @@ import {
   loginSchema,
   meSchema,
   mfaLoginSchema,
+  otpTokenSchema,
   restrictionsSchema,
   securityPolicySchema,
   securityPolicyUpdateSchema,
@@ -153,6 +154,10 @@ export function accountRoutes(accounts: AccountService): RouteDef[] {
     defineRoute({
       method: 'post', path: '/api/accounts/:id/reset-mfa', tag: 'accounts', summary: 'Remove an account’s second factor so it enrols again', access: 'account.reset_mfa', audit: 'account.mfa_reset',
       params: idParams, response: accountSchema, handler: ({ actor, params }) => accounts.resetMfa(actor, params.id),
+    }),
+    defineRoute({
+      method: 'put', path: '/api/accounts/:id/otp-token', tag: 'accounts', summary: 'Register a GM/T 0021 SM3 hardware token as the second factor', access: 'account.reset_mfa', audit: 'account.otp_token_registered',
+      params: idParams, body: otpTokenSchema, response: accountSchema, handler: ({ actor, params, body }) => accounts.registerOtpToken(actor, params.id, body),
     }),
     defineRoute({
       method: 'put', path: '/api/accounts/:id/restrictions', tag: 'accounts', summary: 'Allowed source ranges and login hours', access: 'account.restrict', audit: 'account.restrictions_changed',

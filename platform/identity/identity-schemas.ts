@@ -54,6 +54,8 @@ export const accountSchema = z.object({
   mustChangePassword: z.boolean(),
   passwordChangedAt: timestamp(),
   mfaEnrolled: z.boolean(),
+  /** The serial of a registered GM/T 0021 SM3 hardware token, if any. */
+  otpTokenSerial: z.string().nullable(),
   allowedCidrs: z.array(z.string()),
   allowedWindows: z.array(timeWindowSchema),
   lastLoginAt: timestamp().nullable(),
@@ -98,6 +100,12 @@ export const listAccountsQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('asc'),
 });
 export type ListAccountsQuery = z.infer<typeof listAccountsQuery>;
+
+export const otpTokenSchema = z.strictObject({
+  serial: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, 'the serial printed on the token (letters, digits, -)'),
+  /** The token's seed as delivered by its issuer, hex (at least 128 bits). */
+  seedHex: z.string().trim().regex(/^([0-9a-fA-F]{2}){16,64}$/, '32 to 128 hex digits'),
+});
 
 export const loginSchema = z.strictObject({
   loginId: z.string().trim().min(1).max(254),

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { sql } from 'kysely';
-import { totpAt } from '../../core/crypto';
+import { sm3OtpAt, totpAt } from '../../core/crypto';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps, loginWithMfa, startTestServer } from '../../test/support/test-server';
 
 const NEW_ADMIN = 'Changed#Root2026';
@@ -246,6 +246,39 @@ test.serial('an expired password forces a change at login', async (t) => {
     t.is(r.body.pending, 'password_change');
     t.is((await c.get('/api/tenants')).body.code, 'auth.password_change_required');
     t.truthy(admin);
+  } finally {
+    await srv.cleanup();
+  }
+});
+
+test.serial('a GM/T 0021 SM3 hardware token works as the second factor, once per code', async (t) => {
+  const { srv, admin } = await adminWorld();
+  try {
+    const sec = await makeAccount(admin, { loginId: 'sec3', displayName: '安全员3', roles: ['secadmin'] });
+    const s = new ApiClient(srv.url);
+    await loginThroughFirstSteps(s, 'sec3', sec.initialPassword, 'Secadmin#Pass2026');
+    const op = await makeAccount(admin, { loginId: 'token.user', displayName: '令牌用户', roles: ['assessor'] });
+    const seedHex = '0123456789abcdef0123456789abcdef';
+    t.is((await admin.put(`/api/accounts/${op.account.id}/otp-token`, { serial: 'GM-0001', seedHex })).status, 403); // sysadmin may not
+    t.is((await s.put(`/api/accounts/${op.account.id}/otp-token`, { serial: 'GM-0001', seedHex: 'zz' })).status, 400);
+    const reg = await s.put(`/api/accounts/${op.account.id}/otp-token`, { serial: 'GM-0001', seedHex });
+    t.is(reg.status, 200);
+    t.is(reg.body.otpTokenSerial, 'GM-0001');
+    t.true(reg.body.mfaEnrolled);
+    t.false(JSON.stringify(reg.body).includes(seedHex));
+
+    const c = new ApiClient(srv.url);
+    const step1 = await c.post('/api/auth/login', { loginId: 'token.user', password: op.initialPassword });
+    t.is(step1.body.status, 'mfa_required');
+    const code = sm3OtpAt(Buffer.from(seedHex, 'hex'), { timeMs: Date.now() });
+    t.is((await c.post('/api/auth/login/mfa', { challengeId: step1.body.challengeId, code })).status, 200);
+    const c2 = new ApiClient(srv.url);
+    const again = await c2.post('/api/auth/login', { loginId: 'token.user', password: op.initialPassword });
+    const replay = await c2.post('/api/auth/login/mfa', { challengeId: again.body.challengeId, code });
+    t.is(replay.status, 401);
+    t.is(replay.body.code, 'auth.invalid_mfa_code');
+    const trail = await srv.ctx.audit.search({ offset: 0, limit: 10, action: 'account.otp_token_registered', outcome: 'success' });
+    t.is(trail.total, 1);
   } finally {
     await srv.cleanup();
   }

@@ -21,14 +21,17 @@ import {
 import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, type TenantsService } from '../tenants';
 import { createLocalSealer } from './local-secrets';
 import type { BaseServices, RoomInstance, RoomWiring } from './room';
+import { cryptoWiring } from './wire-crypto';
 import { cloudWiring } from './wire-cloud';
 import { complianceWiring } from './wire-compliance';
+import { bastionWiring } from './wire-bastion';
+import { dbauditWiring } from './wire-dbaudit';
 
 /**
  * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
  * Each room adds one `wire-<room>.ts` and one line here.
  */
-export const ROOMS: RoomWiring[] = [cloudWiring];
+export const ROOMS: RoomWiring[] = [cryptoWiring, bastionWiring, dbauditWiring, cloudWiring];
 
 /** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
 function orderedRooms(): RoomWiring[] {
@@ -79,8 +82,8 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
 
   const tenants = createTenantsService({ db, dal: createTenantsDal(db), audit });
   const identityDal = createIdentityDal(db);
-  const accounts = createAccountService({ db, dal: identityDal, audit, tenants });
   const sealer = createLocalSealer(settings.YIYUN_DATA_DIR);
+  const accounts = createAccountService({ db, dal: identityDal, audit, tenants, sealer });
   const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer, issuer: 'yiyun 医云' });
 
   const rooms = new Map<string, RoomInstance>();

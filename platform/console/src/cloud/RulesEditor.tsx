@@ -1,0 +1,63 @@
+import AddIcon from '@mui/icons-material/Add';
+import DeleteIcon from '@mui/icons-material/Delete';
+import EditIcon from '@mui/icons-material/Edit';
+import { Box, Typography } from '@mui/material';
+import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { useTranslate } from 'react-admin';
+import { DialogButton } from './dialogs';
+import { RunButton, useCloud } from './kit';
+import type { CloudResource } from './types';
+
+/**
+ * The rules of a security group or a network ACL, edited in place: a table with add, change and delete
+ * (the API's `/<path>/:id/rules[/:ruleId]`). `columns` are keys of each rule's spec; values with a
+ * `resources.<resource>.choices.<column>.<value>` translation are shown in words.
+ */
+export function RulesEditor({ resource, id, columns, inputs, defaults, toBody }: { resource: string; id: string; columns: string[]; inputs: ReactNode; defaults: Record<string, unknown>; toBody(values: Record<string, any>): Record<string, unknown> }) {
+  const translate = useTranslate();
+  const dp = useCloud();
+  const { data, isPending } = useQuery({ queryKey: ['cloud', 'rules', resource, id], queryFn: () => dp.cloudGet<{ items: CloudResource[] }>(`${resource}/${id}/rules`) });
+  const rules = data?.items ?? [];
+  const show = (col: string, v: unknown) => (v === null || v === undefined || v === '' ? '—' : translate(`resources.${resource}.choices.${col}.${String(v)}`, { _: String(v) }));
+  return (
+    <Box data-testid="rules">
+      <Box sx={{ display: 'flex', justifyContent: 'flex-end', mb: 1 }}>
+        <DialogButton label="resources.rules.add" icon={<AddIcon />} record={defaults} submit={(v) => dp.cloudPost(`${resource}/${id}/rules`, toBody(v))} testId="rule-add" variant="outlined">
+          {inputs}
+        </DialogButton>
+      </Box>
+      {!isPending && rules.length === 0 ? (
+        <Typography variant="body2" color="text.secondary">{translate(`resources.${resource}.empty_rules`)}</Typography>
+      ) : (
+        <Box component="table" sx={{ width: '100%', borderCollapse: 'collapse', '& td, & th': { textAlign: 'left', p: 0.75, borderBottom: '1px solid', borderColor: 'divider', fontSize: 13.5 } }}>
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c}>{translate(`resources.${resource}.rule_fields.${c}`)}</th>
+              ))}
+              <th>{translate('cloud.common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((r) => (
+              <tr key={r.id} data-testid="rule-row">
+                {columns.map((c) => (
+                  <td key={c}>{show(c, c === 'description' ? r.description : r.spec[c])}</td>
+                ))}
+                <td>
+                  <Box sx={{ display: 'flex' }}>
+                    <DialogButton label="ra.action.edit" icon={<EditIcon />} record={{ ...defaults, ...r.spec, description: r.description ?? '' }} submit={(v) => dp.cloudPut(`${resource}/${id}/rules/${r.id}`, toBody(v))}>
+                      {inputs}
+                    </DialogButton>
+                    <RunButton label="ra.action.delete" icon={<DeleteIcon />} color="error" confirm={translate('resources.rules.delete_confirm')} run={() => dp.cloudDelete(`${resource}/${id}/rules/${r.id}`)} />
+                  </Box>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Box>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,4 @@
+import DonutSmallIcon from '@mui/icons-material/DonutSmall';
+import { QuotaPage } from './QuotaPage';
+
+export default { list: QuotaPage, icon: DonutSmallIcon };

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { systemActor } from '../../core/authz';
+import { loadPackContext } from '../../policies/pack/context-loader';
+import {
+  caRoutes,
+  createCaDal,
+  createCaService,
+  createFerryDal,
+  createFerryService,
+  createInventoryService,
+  createKmsDal,
+  createKmsService,
+  createSigningService,
+  createUsageRecorder,
+  cryptoModule,
+  ferryRoutes,
+  inventoryRoutes,
+  kmsRoutes,
+  loadKek,
+  openKeyring,
+  signingRoutes,
+  type FerryFlow,
+  type FerrySource,
+  type FlowDirectory,
+} from '../../security/crypto';
+import type { RoomWiring } from './room';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+// Used only when Pulumi.yaml cannot be read (a trimmed deployment): the estate's first two file flows.
+const FALLBACK_FLOWS: FerryFlow[] = [
+  { id: 'internet-audit-logs', from: 'internet', to: 'dmz', payload: 'signed-file', maxFileMb: 64, description: 'audit and security logs of the internet zone for log audit' },
+  { id: 'dmz-config', from: 'dmz', to: 'internet', payload: 'signed-file', maxFileMb: 64, description: 'configuration and policy updates for the internet zone' },
+];
+
+/** The estate's gatekeeper flow list (Pulumi.yaml `gatekeeper`, as infra/ and the policy pack read it) and the stack → zone map. */
+export function estateFlows(root = REPO_ROOT): { flows: FlowDirectory; zoneOfStack: Map<string, string> } {
+  let list: FerryFlow[] = FALLBACK_FLOWS;
+  let zoneOfStack = new Map<string, string>([['liangcheng-dmz', 'dmz'], ['liangcheng-internet', 'internet']]);
+  try {
+    const { ctx, zoneOfStack: z } = loadPackContext(root);
+    if (ctx.gatekeeper) list = ctx.gatekeeper.flows.map((f) => ({ id: f.id, from: f.from, to: f.to, payload: f.payload, maxFileMb: f.maxFileMb, description: f.description }));
+    if (z.size) zoneOfStack = z;
+  } catch {
+    // keep the fallback
+  }
+  return { flows: { get: (name) => list.find((f) => f.id === name), list: () => [...list] }, zoneOfStack };
+}
+
+const ZONES = ['liangcheng-dmz', 'liangcheng-internet'];
+
+/** security/crypto: KMS, CA, signing service, gatekeeper ferry, crypto inventory. */
+export const cryptoWiring: RoomWiring = {
+  name: 'crypto',
+  modules: [cryptoModule()],
+  async build(base) {
+    const { db, settings, audit, logger } = base;
+    const stack = settings.YIYUN_ZONE;
+    const kek = loadKek({ env: settings.YIYUN_KMS_KEK, file: settings.YIYUN_KMS_KEK_FILE, dataDir: settings.YIYUN_DATA_DIR });
+    const kmsDal = createKmsDal(db);
+    const keyring = await openKeyring({ db, kek, zone: stack, dal: kmsDal });
+    const usage = createUsageRecorder({ db, dal: kmsDal, audit, logger });
+    const kms = createKmsService({ db, dal: kmsDal, audit, keyring, usage, tenants: base.tenants });
+    const ca = createCaService({ db, dal: createCaDal(db), audit, keyring, crlUrl: () => `${settings.YIYUN_PUBLIC_ORIGIN ?? `http://${settings.HOST}:${settings.PORT}`}/api/ca/crl` });
+    // The embedded default runs both zones' CAs in one database; each zone's own deployment creates only its own.
+    const boot = systemActor('crypto-bootstrap');
+    for (const z of ZONES.includes(stack) ? ZONES : [stack]) await ca.ensureZone(boot, z);
+    const signing = createSigningService({ ca, audit, zone: stack });
+    const { flows, zoneOfStack } = estateFlows();
+    const short = zoneOfStack.get(stack) ?? stack.replace(/^liangcheng-/, '');
+    const ferrySigning = createSigningService({ ca, audit, zone: stack, identityName: 'ferry' });
+    const sources: Record<string, FerrySource> = {
+      // The audit trail after the last ferried record, as NDJSON.
+      'internet-audit-logs': {
+        async collect(cursor) {
+          const after = Number(cursor ?? 0);
+          const records = await audit.readAfter(after, 5000);
+          const last = records.at(-1)?.seq ?? after;
+          return { files: [{ name: `audit-${after + 1}-${last}.ndjson`, content: Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '')) }], cursor: String(last) };
+        },
+      },
+      // What the internet zone needs from the DMZ: the trust bundle (roots, CRLs) and the flow list.
+      'dmz-config': {
+        async collect(cursor) {
+          const authorities = await ca.authorities();
+          const crls = await Promise.all(ZONES.filter((z) => authorities.some((a) => a.zone === z)).map(async (z) => ({ zone: z, crl: await ca.crl(z) })));
+          const config = { generatedAt: new Date().toISOString(), zone: stack, roots: authorities.filter((a) => a.kind === 'root').map((a) => ({ zone: a.zone, pem: a.certificatePem })), crls, flows: flows.list() };
+          return { files: [{ name: 'dmz-config.json', content: Buffer.from(`${JSON.stringify(config, null, 2)}\n`) }], cursor };
+        },
+      },
+    };
+    const ferry = createFerryService({ db, dal: createFerryDal(db), audit, signing: ferrySigning, flows, zone: { short, stack }, dir: path.resolve(settings.YIYUN_FERRY_DIR ?? path.join(settings.YIYUN_DATA_DIR, 'ferry')), sources });
+    const inventory = createInventoryService({ kms, ca, ferry, keyring });
+
+    let timer: NodeJS.Timeout | null = null;
+    const jobs = async () => {
+      const actor = systemActor('kms-scheduler');
+      try {
+        await kms.rotateDue(actor);
+        await kms.purgeDue(actor);
+      } catch (err) {
+        logger.error({ err }, 'KMS scheduled rotation/deletion failed');
+      }
+    };
+    return {
+      routes: [...kmsRoutes(kms), ...caRoutes(ca, stack), ...signingRoutes(signing), ...ferryRoutes(ferry), ...inventoryRoutes(inventory)],
+      start: async () => {
+        await jobs();
+        timer = setInterval(() => void jobs(), 3_600_000);
+        timer.unref();
+      },
+      stop: async () => {
+        if (timer) clearInterval(timer);
+        await usage.flush();
+      },
+      exports: { kms, ca, signing, ferry, ferrySigning, inventory, keyring, usage },
+    };
+  },
+};

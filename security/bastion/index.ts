@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { moduleFromDir } from '../../core/db';
+
+export * from './bastion-dal';
+export * from './bastion-service';
+export * from './bastion-routes';
+export * from './ssh-gateway';
+export { validateAsciicast } from './asciicast-fns';
+
+/** The bastion schema's migrations. */
+export const bastionModule = () => moduleFromDir('bastion', 'bastion', path.join(__dirname, 'migrations'));

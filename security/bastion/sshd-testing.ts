@@ -1,0 +1,75 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { utils as sshUtils } from 'ssh2';
+
+/** A free loopback TCP port (for tests and benches). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type TestSshd = { port: number; user: string; privateKey: string; stop(): Promise<void> };
+
+/**
+ * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
+ * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
+ */
+export async function startTestSshd(): Promise<TestSshd> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'yiyun-sshd-'));
+  // sshd reads the authorized keys as the user: the directory must be traversable.
+  chmodSync(dir, 0o755);
+  const user = `yyb${process.pid.toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`.slice(0, 16);
+  // `*` (no password, not locked): with UsePAM no, OpenSSH refuses a locked (`!`) account even for keys.
+  execFileSync('useradd', ['-m', '-s', '/bin/bash', '-p', '*', user]);
+  const kp = sshUtils.generateKeyPairSync('ed25519');
+  writeFileSync(path.join(dir, `${user}.keys`), `${kp.public}\n`, { mode: 0o644 });
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_ed25519')]);
+  mkdirSync('/run/sshd', { recursive: true });
+  const port = await freePort();
+  writeFileSync(
+    path.join(dir, 'sshd_config'),
+    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin no', 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
+  );
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
+  // Bounded wait until it accepts connections.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = require('node:net').connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('sshd did not start within 5 s');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    port,
+    user,
+    privateKey: kp.private,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 50));
+      try {
+        execFileSync('pkill', ['-KILL', '-u', user]);
+      } catch {
+        /* no processes left */
+      }
+      try {
+        execFileSync('userdel', ['-r', '-f', user], { stdio: 'ignore' });
+      } catch {
+        /* already gone */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

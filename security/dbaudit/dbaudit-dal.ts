@@ -1,0 +1,90 @@
+import { sql, type Generated, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { asRoom } from '../../core/db';
+
+type ConnectionsTable = {
+  id: string; engine: 'postgresql' | 'mysql'; src_ip: string; src_port: number; dst_ip: string; dst_port: number; db_user: string | null; db_name: string | null;
+  client_program: string | null; client_tls: boolean; upstream_tls: boolean; auth_ok: boolean | null; auth_error: string | null; started_at: Generated<Date>; ended_at: Date | null;
+};
+type StatementsTable = {
+  id: Generated<string>; connection_id: string; engine: string; at: Date; src_ip: string; src_port: number; dst_ip: string; dst_port: number;
+  db_user: string | null; db_name: string | null; client_program: string | null; protocol: 'simple' | 'extended' | 'com_query' | 'com_stmt'; command: string;
+  objects: string[]; sql: string; params: string | null; rows: string | number | null; duration_ms: number; error_code: string | null; error_message: string | null;
+};
+type AlertsTable = {
+  id: Generated<string>; at: Generated<Date>; kind: string; severity: 'low' | 'medium' | 'high' | 'critical'; statement_id: string | number | null; connection_id: string | null;
+  db_user: string | null; src_ip: string | null; detail: string;
+};
+type RoutinesTable = { engine: 'postgresql' | 'mysql'; db_name: string; name: string; user_defined: boolean; language: string | null; tables: string[]; learned_at: Generated<Date> };
+
+export type DbAuditTables = {
+  'dbaudit.connections': ConnectionsTable;
+  'dbaudit.statements': StatementsTable;
+  'dbaudit.alerts': AlertsTable;
+  'dbaudit.routines': RoutinesTable;
+};
+export type StatementRow = Selectable<StatementsTable>;
+export type AlertRow = Selectable<AlertsTable>;
+export type ConnectionRow = Selectable<ConnectionsTable>;
+export type RoutineRow = Selectable<RoutinesTable>;
+
+type Db = Kysely<any>;
+
+export type StatementFilter = { offset: number; limit: number; user?: string; database?: string; command?: string; text?: string; srcIp?: string; engine?: string; failed?: 'true' | 'false'; from?: Date; to?: Date };
+
+const likeEscape = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Queries of the dbaudit schema; every method takes a trailing transaction. */
+export function createDbAuditDal(db: Db) {
+  const r = (tx: Db) => asRoom<DbAuditTables>(tx);
+  return {
+    insertConnection: (row: Insertable<ConnectionsTable>, tx: Db = db) => r(tx).insertInto('dbaudit.connections').values(row).execute(),
+    updateConnectionAuth: (id: string, patch: Pick<ConnectionsTable, 'auth_ok' | 'auth_error' | 'db_user' | 'db_name' | 'client_program' | 'client_tls'>, tx: Db = db) =>
+      r(tx).updateTable('dbaudit.connections').set(patch).where('id', '=', id).execute(),
+    closeConnection: (id: string, tx: Db = db) => r(tx).updateTable('dbaudit.connections').set({ ended_at: sql<Date>`now()` }).where('id', '=', id).execute(),
+    async insertStatement(row: Insertable<StatementsTable>, tx: Db = db): Promise<number> {
+      const { id } = await r(tx).insertInto('dbaudit.statements').values({ ...row, params: row.params === null || row.params === undefined ? null : sql<string>`${row.params}::jsonb` }).returning('id').executeTakeFirstOrThrow();
+      return Number(id);
+    },
+    insertAlert: (row: Insertable<AlertsTable>, tx: Db = db) => r(tx).insertInto('dbaudit.alerts').values({ ...row, detail: sql<string>`${row.detail}::jsonb` }).execute(),
+    async listStatements(q: StatementFilter, tx: Db = db) {
+      let base = r(tx).selectFrom('dbaudit.statements');
+      if (q.user) base = base.where('db_user', '=', q.user);
+      if (q.database) base = base.where('db_name', '=', q.database);
+      if (q.command) base = base.where('command', '=', q.command.toUpperCase());
+      if (q.srcIp) base = base.where('src_ip', '=', q.srcIp);
+      if (q.engine) base = base.where('engine', '=', q.engine);
+      if (q.failed === 'true') base = base.where('error_code', 'is not', null);
+      if (q.failed === 'false') base = base.where('error_code', 'is', null);
+      if (q.from) base = base.where('at', '>=', q.from);
+      if (q.to) base = base.where('at', '<', q.to);
+      if (q.text) base = base.where('sql', 'ilike', likeEscape(q.text));
+      const rows = await base.selectAll().orderBy('id', 'desc').offset(q.offset).limit(q.limit).execute();
+      const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { rows, total: Number(n) };
+    },
+    async listAlerts(q: { offset: number; limit: number; kind?: string }, tx: Db = db) {
+      let base = r(tx).selectFrom('dbaudit.alerts');
+      if (q.kind) base = base.where('kind', '=', q.kind);
+      const rows = await base.selectAll().orderBy('id', 'desc').offset(q.offset).limit(q.limit).execute();
+      const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { rows, total: Number(n) };
+    },
+    async listConnections(q: { offset: number; limit: number }, tx: Db = db) {
+      const base = r(tx).selectFrom('dbaudit.connections');
+      const rows = await base.selectAll().orderBy('started_at', 'desc').offset(q.offset).limit(q.limit).execute();
+      const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { rows, total: Number(n) };
+    },
+    findRoutine: (engine: 'postgresql' | 'mysql', dbName: string, name: string, tx: Db = db) =>
+      r(tx).selectFrom('dbaudit.routines').selectAll().where('engine', '=', engine).where('db_name', '=', dbName).where('name', '=', name).executeTakeFirst(),
+    saveRoutine: (row: Insertable<RoutinesTable>, tx: Db = db) =>
+      r(tx).insertInto('dbaudit.routines').values(row).onConflict((oc) => oc.columns(['engine', 'db_name', 'name']).doNothing()).execute(),
+    async listRoutines(q: { offset: number; limit: number }, tx: Db = db) {
+      const base = r(tx).selectFrom('dbaudit.routines').where('user_defined', '=', true);
+      const rows = await base.selectAll().orderBy('learned_at', 'desc').offset(q.offset).limit(q.limit).execute();
+      const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { rows, total: Number(n) };
+    },
+  };
+}
+export type DbAuditDal = ReturnType<typeof createDbAuditDal>;

@@ -1,0 +1,289 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { totpAt } from '../../core/crypto/totp';
+
+/**
+ * The console end to end, the way an operator meets it: `yiyun serve` on the embedded default (PGlite, no
+ * preset admin password), headless Debian chromium, first login of the admin with the printed one-time
+ * password, forced password change, TOTP enrolment, a tenant created through the console, an audit
+ * administrator created and enrolled (三员分立: the system administrator cannot read the trail), the
+ * tenant.created record found in the audit trail and the chain verified, and a second admin login through
+ * the MFA step.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
+const OUT = path.join(ROOT, 'test-output', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 20_000;
+const UI_TIMEOUT_MS = 20_000;
+
+type Server = { child: ChildProcess; base: string; adminPassword: string; output: () => string; dataDir: string };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer(): Promise<Server> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', YIYUN_DATA_DIR: dataDir, YIYUN_LOG_LEVEL: 'warn' };
+  // The real first start: the admin's one-time password is generated and printed, and the database is the embedded one.
+  delete env.YIYUN_ADMIN_PASSWORD;
+  delete env.DATABASE_URL;
+  delete env.YIYUN_CONSOLE_DIR;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let adminPassword: string | null = null;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
+    }
+    adminPassword ??= /initial admin password: (\S+)/.exec(out)?.[1] ?? null;
+    if (adminPassword) {
+      const ready = await fetch(`${base}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ready) return { child, base, adminPassword, output: () => out, dataDir };
+    }
+    await sleep(250);
+  }
+  child.kill('SIGKILL');
+  await waitForExit(child, 5_000);
+  rmSync(dataDir, { recursive: true, force: true });
+  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s (admin password line seen: ${adminPassword !== null}):\n${out}`);
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+async function shot(page: Page, name: string): Promise<string> {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Password change, TOTP enrolment (code computed from the key shown on the page), recovery codes. Returns the TOTP key. */
+async function finishFirstLogin(page: Page, currentPassword: string, newPassword: string, onMfaPage?: () => Promise<void>): Promise<string> {
+  await page.waitForURL('**/password-change', { timeout: UI_TIMEOUT_MS });
+  await page.fill('input[name="currentPassword"]', currentPassword);
+  await page.fill('input[name="newPassword"]', newPassword);
+  await page.fill('input[name="confirmPassword"]', newPassword);
+  await page.click('[data-testid="password-submit"]');
+
+  await page.waitForURL('**/mfa-enrolment', { timeout: UI_TIMEOUT_MS });
+  const secretText = await page.locator('[data-testid="totp-secret"]').textContent({ timeout: UI_TIMEOUT_MS });
+  const secret = (secretText ?? '').replace(/\s+/g, '');
+  if (!/^[A-Z2-7]{16,}$/.test(secret)) throw new Error(`no TOTP key on the enrolment page: ${JSON.stringify(secretText)}`);
+  await page.locator('img[src^="data:image/png"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  if (onMfaPage) await onMfaPage();
+  await page.fill('input[name="code"]', totpAt({ secretBase32: secret }, Date.now()));
+  await page.click('[data-testid="mfa-confirm"]');
+
+  const codes = page.locator('[data-testid="recovery-codes"] span');
+  await codes.first().waitFor({ timeout: UI_TIMEOUT_MS });
+  if ((await codes.count()) !== 10) throw new Error(`expected 10 recovery codes, saw ${await codes.count()}`);
+  await page.click('[data-testid="recovery-saved"]');
+  await page.locator('[data-testid="welcome"]').waitFor({ timeout: UI_TIMEOUT_MS });
+  return secret;
+}
+
+async function loginWithPassword(page: Page, base: string, loginId: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name="loginId"]', loginId);
+  await page.fill('input[name="password"]', password);
+  await page.click('[data-testid="login-submit"]');
+}
+
+async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '个人中心' }).click();
+  await page.getByRole('menuitem', { name: '退出登录' }).click();
+  await page.waitForURL('**/login', { timeout: UI_TIMEOUT_MS });
+  await page.locator('input[name="loginId"]').waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+test.serial('console: first login, MFA enrolment, tenant creation, audit trail and chain verification', async (t) => {
+  t.timeout(180_000);
+  if (!existsSync(CONSOLE_INDEX)) {
+    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
+    return;
+  }
+  // Screenshots of this run only (a stale failure.png would mislead).
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+
+  const started = Date.now();
+  const timings: string[] = [];
+  const mark = (what: string) => timings.push(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const server = await startServer();
+  mark('server ready');
+  let browser: Browser | null = null;
+  const pageErrors: string[] = [];
+  const badResponses: string[] = [];
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    // The console must only call what the account may call: a 403 means a button or menu item showed wrongly.
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) {
+        badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
+      }
+    });
+
+    // 1. The admin's first login: one-time password → forced change → TOTP enrolment → recovery codes.
+    const adminPassword = 'Liangcheng#2026a';
+    await page.goto(server.base);
+    await page.waitForURL('**/login');
+    mark('browser up');
+    await shot(page, '00-login');
+    await loginWithPassword(page, server.base, 'admin', server.adminPassword);
+    const adminSecret = await finishFirstLogin(page, server.adminPassword, adminPassword, async () => {
+      await shot(page, '01-mfa-enrolment');
+    });
+    mark('admin enrolled');
+    await page.getByText('欢迎，系统管理员').waitFor();
+    await page.getByText('系统管理员', { exact: true }).first().waitFor();
+    const dashboardShot = await shot(page, '02-dashboard');
+    t.true(statSync(dashboardShot).size > 10_000, 'dashboard screenshot is not empty');
+
+    // 2. A tenant, created through the console's menu and form.
+    await page.getByRole('menuitem', { name: '租户' }).click();
+    await page.waitForURL('**/tenants');
+    await page.getByRole('link', { name: '新建', exact: true }).click();
+    await page.waitForURL('**/tenants/create');
+    await page.fill('input[name="code"]', 'lc-renmin');
+    await page.fill('input[name="name"]', '凉城县人民医院');
+    await page.getByRole('combobox', { name: /机构类型/ }).click();
+    await page.getByRole('option', { name: '县级医院' }).click();
+    await page.fill('input[name="contactName"]', '王主任');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/tenants\/[0-9a-f-]{36}\/show$/);
+    await page.locator('[data-testid="tenant-basic"]').getByText('凉城县人民医院').waitFor();
+    await page.locator('[data-testid="tenant-quota"]').waitFor();
+    await shot(page, '03-tenant');
+    mark('tenant created');
+
+    // 3. An audit administrator (the system administrator holds no audit permission: 三员分立).
+    await page.getByRole('menuitem', { name: '账号' }).click();
+    await page.waitForURL('**/accounts');
+    await page.getByRole('link', { name: '新建', exact: true }).click();
+    await page.waitForURL('**/accounts/create');
+    await page.fill('input[name="loginId"]', 'auditor01');
+    await page.fill('input[name="displayName"]', '审计员张敏');
+    await page.getByRole('combobox', { name: /角色/ }).click();
+    await page.getByRole('option', { name: '审计管理员' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '保存' }).click();
+    const secretBox = page.locator('[data-testid="one-time-secret"]');
+    await secretBox.waitFor();
+    const auditorInitial = ((await secretBox.textContent()) ?? '').trim();
+    t.true(auditorInitial.length >= 12, 'the one-time password is shown');
+    await shot(page, '04-account-one-time-password');
+    await page.click('[data-testid="one-time-done"]');
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}\/show$/);
+    await page.getByText('审计员张敏').first().waitFor();
+
+    await logout(page);
+    mark('auditor created');
+
+    // 4. The auditor's first login, then the trail: tenant.created is there and the chain verifies.
+    await loginWithPassword(page, server.base, 'auditor01', auditorInitial);
+    await finishFirstLogin(page, auditorInitial, 'Shenji#2026audit');
+    mark('auditor enrolled');
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    await page.waitForURL('**/audit');
+    const created = page.locator('[data-testid="audit-action"]', { hasText: /^tenant\.created$/ });
+    await created.first().waitFor();
+    t.is(await created.count(), 1, 'one tenant.created record');
+    await page.locator('[data-testid="audit-action"]', { hasText: /^account\.mfa_enrolled$/ }).first().waitFor();
+    const auditShot = await shot(page, '05-audit-trail');
+    t.true(statSync(auditShot).size > 10_000, 'audit trail screenshot is not empty');
+
+    await page.click('[data-testid="audit-verify"]');
+    const verdict = page.locator('[data-testid="verify-result"]');
+    await verdict.waitFor();
+    t.is(await verdict.getAttribute('data-ok'), 'true', 'the chain verifies');
+    t.regex((await verdict.textContent()) ?? '', /校验通过/);
+    await shot(page, '06-audit-verified');
+    await page.click('[data-testid="verify-close"]');
+
+    await created.first().click();
+    await page.waitForURL(/\/audit\/\d+\/show$/);
+    const integrity = page.locator('[data-testid="audit-integrity"]');
+    await integrity.waitFor();
+    t.regex((await integrity.textContent()) ?? '', /[0-9a-f]{64}/, 'the record shows its SM3 hash');
+    await page.getByText('凉城县人民医院').first().waitFor();
+    await shot(page, '07-audit-record');
+    mark('audit checked');
+
+    await logout(page);
+
+    // 5. The admin again: this time the second login step asks for the TOTP code (next time step: never a replay).
+    await loginWithPassword(page, server.base, 'admin', adminPassword);
+    await page.locator('[data-testid="mfa-submit"]').waitFor();
+    await page.fill('input[name="code"]', totpAt({ secretBase32: adminSecret }, Date.now() + 30_000));
+    await page.click('[data-testid="mfa-submit"]');
+    await page.getByText('欢迎，系统管理员').waitFor();
+    // The admin cannot see the audit trail: no menu item for it.
+    t.is(await page.getByRole('menuitem', { name: '审计日志' }).count(), 0, 'no audit menu for the system administrator');
+
+    mark('admin MFA login');
+    t.log(timings.join('; '));
+    t.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    t.deepEqual(badResponses, [], 'no forbidden or failed API calls from the console');
+  } catch (err) {
+    if (browser) {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      if (pages[0]) await shot(pages[0], 'failure').catch(() => undefined);
+    }
+    t.log(`server output:\n${server.output()}`);
+    t.log(`page errors: ${JSON.stringify(pageErrors)}; bad responses: ${JSON.stringify(badResponses)}`);
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.child.kill('SIGTERM');
+    const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
+    if (code === 'timeout') server.child.kill('SIGKILL');
+    rmSync(server.dataDir, { recursive: true, force: true });
+    t.is(code, 0, `yiyun serve exits 0 on SIGTERM within ${STOP_TIMEOUT_MS / 1000} s`);
+  }
+});
