@@ -7,9 +7,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cloudBench } from './cloud-bench';
 import { runComplianceBench } from './compliance-bench';
 import { cryptoBench } from './crypto-bench';
+import { dbauditBench } from './dbaudit-bench';
 import { kmsBench } from './kms-bench';
+import { logAuditBench } from './log-audit-bench';
 import { planBench } from './plan-bench';
 
 /** One table cell. `null` prints as a dash (not measured / not applicable). */
@@ -43,7 +46,7 @@ const complianceBench: BenchModule = {
 };
 
 /** Every benchmark `npm run bench` knows, in run order. */
-export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench];
+export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench, logAuditBench, cloudBench, dbauditBench];
 
 function formatCell(cell: BenchCell | undefined): string {
   if (cell === null || cell === undefined) return '—';

@@ -146,7 +146,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
       contentSecurityPolicy: {
         useDefaults: true,
         // Plain-HTTP deployments (the embedded default on localhost) must not be told to upgrade to HTTPS.
-        directives: { upgradeInsecureRequests: null, 'img-src': ["'self'", 'data:'] },
+        // 'wasm-unsafe-eval' lets the recording player compile its WebAssembly; JavaScript eval stays forbidden.
+        directives: { upgradeInsecureRequests: null, 'img-src': ["'self'", 'data:'], 'script-src': ["'self'", "'wasm-unsafe-eval'"] },
       },
       strictTransportSecurity: false,
     }),

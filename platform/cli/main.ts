@@ -7,6 +7,7 @@ import { startServer, VERSION } from '../server/serve';
 import { auditVerifyCommand } from './audit-command';
 import { permissionsMarkdown } from './docs-command';
 import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
+import { ferryExportCli, ferryImportCli } from './ferry-command';
 import { runPlanCommand } from '../../infra/plan/plan-command';
 
 /** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
@@ -91,6 +92,27 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
     .option('--public-key <hex>', 'the zone signing key (04…); defaults to this zone’s key file')
     .action(async (dir: string, opts: { publicKey?: string }) => {
       setExit(await evidenceVerifyCommand(loadSettings(), dir, opts, io));
+    });
+
+  const ferry = program.command('ferry').description('the signed gatekeeper ferry (网闸摆渡) between the zones; YIYUN_ZONE says which side this is');
+  ferry
+    .command('export')
+    .description('write the next SM2-signed bundle of a declared flow (exit 0 written, 1 refused)')
+    .requiredOption('--flow <name>', 'a flow of the estate’s gatekeeper list (e.g. internet-audit-logs, dmz-config)')
+    .option('--file <path...>', 'ferry these files instead of the flow’s built-in source')
+    .option('--out <dir>', 'write the bundle under this directory (default: <data dir>/ferry/outbox)')
+    .option('--json', 'print the transfer as JSON')
+    .action(async (opts: { flow: string; file?: string[]; out?: string; json?: boolean }) => {
+      setExit(await ferryExportCli(loadSettings(), { flow: opts.flow, files: opts.file, out: opts.out, json: !!opts.json }, io));
+    });
+  ferry
+    .command('import')
+    .description('verify and import incoming bundles; anything that fails is quarantined with its reason (exit 0 all imported, 3 any quarantined)')
+    .option('--bundle <dir>', 'one bundle directory')
+    .option('--dir <dir>', 'every bundle in this directory (default: <data dir>/ferry/incoming)')
+    .option('--json', 'one JSON line per bundle')
+    .action(async (opts: { bundle?: string; dir?: string; json?: boolean }) => {
+      setExit(await ferryImportCli(loadSettings(), { bundle: opts.bundle, dir: opts.dir, json: !!opts.json }, io));
     });
 
   program

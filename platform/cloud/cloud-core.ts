@@ -10,7 +10,14 @@ import type { Kind } from './cloud-schemas';
 import type { CloudDriver } from './driver/cloud-driver';
 
 /** The port the KMS fills: destroying a purged disk's data key makes its ciphertext unreadable (crypto-erase). */
-export type DataKeyEraser = { destroyDataKey(ref: { tenantId: string; diskId: string; providerRef: string | null }): Promise<void> };
+/**
+ * The KMS as the cloud needs it: every disk gets its own data key when it is created, and purging the disk from
+ * the recycle bin destroys that key (crypto-erase: any copy of the disk's data left on the storage is unreadable).
+ */
+export type DataKeyEraser = {
+  createDiskKey?(ref: { tenantId: string; diskId: string }): Promise<void>;
+  destroyDataKey(ref: { tenantId: string; diskId: string; providerRef: string | null }): Promise<void>;
+};
 
 export type CloudServiceDeps = {
   db: Kysely<any>;

@@ -105,8 +105,10 @@ export function createCloudDal(db: Kysely<any>) {
 
     async list(f: ListFilter, tx: Kysely<any> = db): Promise<{ rows: ResourceRow[]; total: number }> {
       const col = f.sort === 'name' ? 'name' : f.sort === 'status' ? 'status' : 'created_at';
+      // The page's ids first (an index-only scan however deep the offset), then only those rows from the heap.
+      const page = filtered(tx, f).select('id').orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit);
       const [rows, count] = await Promise.all([
-        filtered(tx, f).selectAll().select(EFFECTIVE.as('status')).orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit).execute(),
+        tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status')).where('id', 'in', page).orderBy(col, f.order).orderBy('id', f.order).execute(),
         filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
       ]);
       return { rows: rows as ResourceRow[], total: Number(count?.n ?? 0) };

@@ -132,6 +132,13 @@ export const vmSpec = z.strictObject({
   backupPolicy: optionalText(64),
 });
 export type VmSpec = z.infer<typeof vmSpec>;
+/**
+ * Overrides of a launch template: every field optional and WITHOUT the spec's defaults — zod fills defaults into
+ * a `.partial()` too, which would overwrite the template's security groups and disks with empty lists.
+ */
+export const vmSpecOverrides = z.strictObject(
+  Object.fromEntries(Object.entries(vmSpec.shape).map(([k, s]) => [k, (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : (s as z.ZodType)).optional()])),
+) as unknown as ReturnType<typeof vmSpec.partial>;
 export const createVm = z.strictObject({
   name: name(),
   description: optionalText(500),
@@ -139,7 +146,7 @@ export const createVm = z.strictObject({
   templateId: z.uuid().optional(),
   count: z.number().int().min(1).max(50).default(1),
   tags: tags.default({}),
-  spec: vmSpec.partial().default({}),
+  spec: vmSpecOverrides.default({}),
 });
 export type CreateVmInput = z.infer<typeof createVm>;
 export const cloneVm = z.strictObject({ name: name(), count: z.number().int().min(1).max(50).default(1) });

@@ -53,7 +53,7 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
       ];
       const vols: { d: (typeof disks)[number]; ref: string; replicas: string[] }[] = [];
       for (const d of disks) {
-        const v = await s.driver.createVolume({ name: d.name, sizeGb: d.sizeGb, volumeType: d.volumeType });
+        const v = await s.driver.createVolume({ name: d.name, sizeGb: d.sizeGb, volumeType: d.volumeType, imageRef: d.bootable ? image.ref : null });
         made.volumes.push(v.ref);
         vols.push({ d, ...v });
       }
@@ -68,18 +68,26 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
         adminPass: spec.password ?? null,
         userData: spec.userData ?? null,
         az: spec.az ?? null,
+        publicKey: spec.keypairId ? (((await dal.find(spec.keypairId))?.spec.publicKey as string | undefined) ?? null) : null,
+        volumes: vols.map((v) => ({ ref: v.ref, boot: v.d.bootable })),
       });
-      for (const v of vols) if (!v.d.bootable) await s.driver.attachVolume(server.ref, v.ref);
+      if (!server.volumesAttached) for (const v of vols) if (!v.d.bootable) await s.driver.attachVolume(server.ref, v.ref);
       const ready = core.later(s.driver.timings.buildMs);
-      return await db.transaction().execute(async (tx) => {
+      const diskIds: string[] = [];
+      const placed = await db.transaction().execute(async (tx) => {
         for (const v of vols) {
-          await dal.insert(core.newRow(s, { kind: 'disk', name: v.d.name, status: 'in-use', provider_ref: v.ref, size_gb: v.d.sizeGb, spec: { volumeType: v.d.volumeType, replicas: v.replicas, bootable: v.d.bootable, vmId: row.id, initialised: v.d.bootable } }), tx);
+          diskIds.push((await dal.insert(core.newRow(s, { kind: 'disk', name: v.d.name, status: 'in-use', provider_ref: v.ref, size_gb: v.d.sizeGb, spec: { volumeType: v.d.volumeType, replicas: v.replicas, bootable: v.d.bootable, vmId: row.id, initialised: v.d.bootable } }), tx)).id);
         }
         const after = await dal.update(row.id, { provider_ref: server.ref, status: 'BUILD', next_status: 'ACTIVE', next_at: ready, spec: { ...row.spec, host: server.host, az: server.az, ips: nics.map((n) => n.spec.ip) } }, tx);
         await dal.updateOrder(orderId, { completes_at: ready }, tx);
         await core.audit(tx, s.actor, 'vm.placed', row, { detail: { host: server.host, az: server.az } });
         return after;
       });
+      // After commit: each of the VM's disks gets its data key from the KMS.
+      for (const diskId of diskIds) {
+        await core.deps.eraser?.createDiskKey?.({ tenantId: s.tenantId, diskId }).catch((err: unknown) => core.deps.logger?.error({ err, diskId }, 'disk data key not created'));
+      }
+      return placed;
     } catch (err) {
       for (const p of made.ports) await s.driver.deletePort(p).catch(() => {});
       for (const v of made.volumes) await s.driver.deleteVolume(v).catch(() => {});

@@ -417,18 +417,20 @@ export function createNetworkService(core: CloudCore) {
     /** Creates a port (used by VM creation for primary NICs too). */
     async createNicRow(s: Scope, input: { name: string; subnetId: string; ip?: string | null; securityGroupIds: string[]; vmId?: string | null; primary?: boolean; description?: string | null }) {
       const sn = await core.owned(s.actor, 'subnet', input.subnetId);
-      for (const g of input.securityGroupIds) await core.owned(s.actor, 'security_group', g);
+      const groups = [];
+      for (const g of input.securityGroupIds) groups.push(await core.owned(s.actor, 'security_group', g));
+      const securityGroupRefs = groups.map((g) => g.provider_ref).filter((r): r is string => !!r);
       const refs = (sn.spec.refs ?? {}) as Record<string, string>;
       return provision(s, 'nic.created', { kind: 'nic', name: input.name, description: input.description ?? null, status: input.vmId ? 'in-use' : 'available', parent_id: sn.id, spec: { subnetId: sn.id, vpcId: sn.parent_id, securityGroupIds: input.securityGroupIds, vmId: input.vmId ?? null, primary: !!input.primary, allowedIps: [] } }, {}, async () => {
         const spec: Record<string, unknown> = {};
         let ref: string | null = null;
         if (refs.v4) {
-          const p = await s.driver.createPort({ subnetRef: refs.v4, ip: input.ip ?? null, name: input.name });
+          const p = await s.driver.createPort({ subnetRef: refs.v4, ip: input.ip ?? null, name: input.name, securityGroupRefs });
           ref = p.ref;
           spec.ip = p.ip;
         }
         if (refs.v6) {
-          const p6 = await s.driver.createPort({ subnetRef: refs.v6, ip: refs.v4 ? null : (input.ip ?? null), name: `${input.name}-v6` });
+          const p6 = await s.driver.createPort({ subnetRef: refs.v6, ip: refs.v4 ? null : (input.ip ?? null), name: `${input.name}-v6`, securityGroupRefs });
           spec.ip6 = p6.ip;
           spec.port6 = p6.ref;
           if (!ref) {

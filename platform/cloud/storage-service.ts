@@ -65,6 +65,8 @@ export function createStorageService(core: CloudCore, net: NetworkService) {
       await db.transaction().execute(async (tx) => {
         await dal.insertOrder({ tenant_id: s.tenantId, zone: s.zone, kind: 'disk', action: 'create', resource_id: r.id, status: 'completed', completes_at: new Date(), detail: { sizeGb: input.sizeGb, volumeType: input.volumeType }, created_by: actor.loginId }, tx);
       });
+      // After commit: the KMS writes its own records in its own transaction.
+      await core.deps.eraser?.createDiskKey?.({ tenantId: s.tenantId, diskId: r.id }).catch((err: unknown) => core.deps.logger?.error({ err, diskId: r.id }, 'disk data key not created'));
       return toView(r);
     },
     async attach(actor: Actor, id: string, vmId: string) {

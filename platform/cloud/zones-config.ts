@@ -29,8 +29,15 @@ const openstack = z.strictObject({
   ]),
   /** the external network floating IPs come from */
   externalNetwork: z.string().min(1).optional(),
+  /** which catalog endpoints to call */
+  interface: z.enum(['public', 'internal', 'admin']).default('public'),
   novaMicroversion: z.string().regex(/^2\.\d+$/).default('2.79'),
+  /** 3.47 is the least that has revert-to-snapshot (3.40), in-use extend (3.42) and volumes from backups (3.47) */
+  cinderMicroversion: z.string().regex(/^3\.\d+$/).default('3.47'),
   timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  /** how often the driver polls a volume or server it waits for, and how long at most */
+  pollMs: z.number().int().min(10).max(60_000).default(1000),
+  waitTimeoutMs: z.number().int().min(100).max(1_800_000).default(180_000),
   timings: timings.default({}),
 });
 

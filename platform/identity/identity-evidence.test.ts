@@ -37,3 +37,21 @@ test.serial('identity evidence: a weakened password policy turns L3-CES1-01 不�
     await srv.cleanup();
   }
 });
+
+test.serial('密评: the crypto inventory and the log chain give the application and device items their verdicts', async (t) => {
+  const srv = await startTestServer('postgres');
+  try {
+    const compliance = srv.ctx.rooms.get('compliance')!.exports!.service as ComplianceService;
+    const actor = systemActor('test');
+    await compliance.runChecks(actor);
+    // The embedded default generates its KEK beside the data: partial until production supplies one.
+    t.is((await compliance.getItem(actor, 'MP-AD-05')).verdict, 'partial');
+    t.is((await compliance.getItem(actor, 'MP-AD-01')).verdict, 'pass');
+    t.is((await compliance.getItem(actor, 'MP-DC-05')).verdict, 'pass');
+    t.true((await compliance.overview(actor)).miping.score > 0);
+    // The log audit keeps 180 days by default: the central-audit retention item passes.
+    t.is((await compliance.getItem(actor, 'L3-SMC1-10')).verdict, 'pass');
+  } finally {
+    await srv.cleanup();
+  }
+});

@@ -44,7 +44,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Security administrator',
     scope: 'platform',
     mfaRequired: true,
-    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.session_read', 'bastion.session_kill', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
+    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.session_read', 'bastion.session_kill', 'dbaudit.read', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
   },
   auditadmin: {
     zh: '审计管理员',
@@ -52,14 +52,14 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     scope: 'platform',
     mfaRequired: true,
     // Reads the trail and checks it; nobody, this role included, can change it.
-    permissions: ['log_audit.read', 'bastion.read', 'bastion.session_read', 'audit.read', 'audit.verify', 'ferry.read', 'crypto.read', 'kms.read'],
+    permissions: ['log_audit.read', 'bastion.read', 'bastion.session_read', 'dbaudit.read', 'audit.read', 'audit.verify', 'ferry.read', 'crypto.read', 'kms.read'],
   },
   'tenant-admin': {
     zh: '租户管理员',
     en: 'Tenant administrator',
     scope: 'tenant',
     mfaRequired: true,
-    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use'],
+    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'compliance.read'],
   },
   'tenant-member': {
     zh: '租户成员',
@@ -73,7 +73,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Tenant viewer',
     scope: 'tenant',
     mfaRequired: false,
-    permissions: ['tenant.read', 'cloud.read', 'kms.read', 'ca.read'],
+    permissions: ['tenant.read', 'cloud.read', 'kms.read', 'ca.read', 'compliance.read'],
   },
   assessor: {
     zh: '测评人员',

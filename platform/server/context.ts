@@ -26,12 +26,13 @@ import { cloudWiring } from './wire-cloud';
 import { complianceWiring } from './wire-compliance';
 import { bastionWiring } from './wire-bastion';
 import { dbauditWiring } from './wire-dbaudit';
+import { logAuditWiring } from './wire-log-audit';
 
 /**
  * The rooms beyond the kernel, identity and tenants, in build order (a room may use those before it).
  * Each room adds one `wire-<room>.ts` and one line here.
  */
-export const ROOMS: RoomWiring[] = [cryptoWiring, bastionWiring, dbauditWiring, cloudWiring];
+export const ROOMS: RoomWiring[] = [cryptoWiring, bastionWiring, dbauditWiring, logAuditWiring, cloudWiring];
 
 /** The build order: compliance always last, since it collects the evidence sources the rooms before it export. */
 function orderedRooms(): RoomWiring[] {

@@ -1,11 +1,11 @@
 import test from 'ava';
-import type { PlanResult } from '../../infra/plan/plan';
-import { estateEvidenceSource } from './estate-evidence';
+import path from 'node:path';
+import { estateEvidenceSource, planInChildProcess, type PlanSummary } from './estate-evidence';
 
 const zone = (fits: boolean) => ({ zone: 'dmz', capacity: { vcpu: 100, ramGb: 100, storageTb: 1 }, declared: { vcpu: fits ? 50 : 150, ramGb: 10, storageTb: 0.5 }, fits });
 
-function fakePlan(violations: PlanResult['violations'], fits = true) {
-  return async (stack: string) => ({ stack, zones: [zone(fits)], resources: [{ type: 't', name: 'n', zone: 'dmz', props: {} }], violations, gatekeeper: [], ok: true, durationMs: 1 }) as unknown as PlanResult;
+function fakePlan(violations: PlanSummary['violations'], fits = true) {
+  return async (stack: string) => ({ stack, zones: [zone(fits)], resources: [{ type: 't', name: 'n', zone: 'dmz', props: {} }], violations, gatekeeper: [], ok: true, durationMs: 1 }) as unknown as PlanSummary;
 }
 
 const ctx = () => ({ now: new Date(), signal: new AbortController().signal });
@@ -30,4 +30,12 @@ test('a violation fails exactly the items its rule serves; over capacity fails',
   t.is(r.perItem!['L3-CES1-28']!.verdict, 'pass'); // encryption rule not violated
   const cap = await src.checks[1]!.run(ctx());
   t.is((Array.isArray(cap) ? cap[0]! : cap).verdict, 'fail');
+});
+
+test('the child-process planner returns the real plan of a stack', async (t) => {
+  const plan = await planInChildProcess(path.resolve(__dirname, '../..'))('dev');
+  t.is(plan.stack, 'dev');
+  t.true(plan.resources.length > 10);
+  t.true(plan.zones.every((z) => typeof z.fits === 'boolean'));
+  await t.throwsAsync(() => planInChildProcess(path.resolve(__dirname, '../..'))('no-such-stack'));
 });

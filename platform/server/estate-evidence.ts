@@ -1,17 +1,48 @@
 import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome } from '../../compliance';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import type { PlanResult } from '../../infra/plan/plan';
 import { rules } from '../../policies';
 
 /** Items another check already judges (the audit chain): the estate must not overrule them. */
 const OWNED_ELSEWHERE = new Set(['L3-CES1-14']);
 
+/** What the checks read of a plan (the shape of `yiyun plan --json`). */
+export type PlanSummary = Pick<PlanResult, 'stack' | 'violations'> & {
+  zones: Array<Pick<PlanResult['zones'][number], 'zone' | 'capacity' | 'declared' | 'fits'>>;
+  resources: Array<{ type: string; name: string; zone?: string }>;
+};
+
+/**
+ * Plans a stack in a child process: planning is seconds of synchronous CPU under Pulumi's mocks, which would
+ * stall the server's event loop (and every other check's timer) if run in-process.
+ */
+export function planInChildProcess(repoRoot: string): (stack: string) => Promise<PlanSummary> {
+  return (stack) =>
+    new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import=tsx', path.join(repoRoot, 'infra/plan/plan-main.ts'), '--stack', stack, '--json'],
+        { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024, timeout: 170_000 },
+        (err, stdout) => {
+          // Exit 2 (violations or over capacity) still prints the plan; only an unparseable answer is an error.
+          try {
+            resolve(JSON.parse(stdout) as PlanSummary);
+          } catch {
+            reject(new Error(`yiyun plan --stack ${stack} failed${err ? `: ${err.message.split('\n')[0]}` : ''}`));
+          }
+        },
+      );
+    });
+}
+
 /** The estate's checks: what `yiyun plan` declares for both zones, its policy results and its capacity. */
-export function estateEvidenceSource(plan: (stack: string) => Promise<PlanResult>, stacks = ['liangcheng-dmz', 'liangcheng-internet']): EvidenceSource {
-  let cached: { at: number; plans: PlanResult[] } | null = null;
+export function estateEvidenceSource(plan: (stack: string) => Promise<PlanSummary>, stacks = ['liangcheng-dmz', 'liangcheng-internet']): EvidenceSource {
+  let cached: { at: number; plans: PlanSummary[] } | null = null;
   // Both checks read the same plans; planning is seconds of CPU, so one run serves a whole check run.
-  async function plans(now: Date): Promise<PlanResult[]> {
+  async function plans(now: Date): Promise<PlanSummary[]> {
     if (cached && now.getTime() - cached.at < 60_000) return cached.plans;
-    const out: PlanResult[] = [];
+    const out: PlanSummary[] = [];
     for (const s of stacks) out.push(await plan(s));
     cached = { at: now.getTime(), plans: out };
     return out;

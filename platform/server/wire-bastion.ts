@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { utils as sshUtils } from 'ssh2';
 import { verifyTotp } from '../../core/crypto';
-import { bastionModule, bastionRoutes, createBastionDal, createBastionService, createSshGateway, type Operator, type OperatorDirectory } from '../../security/bastion';
+import { bastionModule, bastionRoutes, createBastionDal, createBastionService, createPasswordRotation, createSshGateway, passwordRotationRoutes, type Operator, type OperatorDirectory } from '../../security/bastion';
 import { createIdentityDal, type AccountRow } from '../identity';
 import { ipAllowed, timeAllowed } from '../identity/login-restrictions-fns';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../identity/password-fns';
@@ -81,18 +81,22 @@ export const bastionWiring: RoomWiring = {
     const recordingsDir = path.join(dir, 'recordings');
     mkdirSync(recordingsDir, { recursive: true, mode: 0o700 });
     const operators = createOperatorDirectory(base);
-    const service = createBastionService({ db: base.db, dal: createBastionDal(base.db), audit: base.audit, sealer: base.sealer, operators, recordingsDir });
+    const dal = createBastionDal(base.db);
+    const service = createBastionService({ db: base.db, dal, audit: base.audit, sealer: base.sealer, operators, recordingsDir });
+    const rotation = createPasswordRotation({ db: base.db, dal, audit: base.audit, sealer: base.sealer, logger: base.logger });
     let gateway: ReturnType<typeof createSshGateway> | null = null;
     return {
-      routes: bastionRoutes(service),
+      routes: [...bastionRoutes(service), ...passwordRotationRoutes(rotation)],
       exports: { bastion: service },
       async start() {
+        rotation.start();
         if (!base.settings.YIYUN_BASTION_SSH_PORT) return;
         gateway = createSshGateway({ host: base.settings.YIYUN_BASTION_SSH_HOST ?? base.settings.HOST, port: base.settings.YIYUN_BASTION_SSH_PORT, hostKey: loadOrCreateHostKey(dir), service, operators, recordingsDir, logger: base.logger });
         const port = await gateway.listen();
         base.logger.info({ port }, 'bastion SSH gateway listening');
       },
       async stop() {
+        rotation.stop();
         await gateway?.close();
       },
     };

@@ -43,13 +43,19 @@ export const cloudWiring: RoomWiring = {
     const policyZones = new Map<string, string>();
     for (const zone of ['liangcheng-dmz', 'liangcheng-internet'] as const) {
       const zc = conf.zones[zone];
-      const driver = zc.driver === 'embedded' ? await embeddedDriver(base.db, zone, zc) : createOpenStackDriver({ zone, config: zc, logger: base.logger });
-      drivers.set(zone, driver);
       const short = zone.replace(/^liangcheng-/, '');
       policyZones.set(zone, short);
       if (zc.driver === 'embedded') {
+        const driver = await embeddedDriver(base.db, zone, zc);
+        drivers.set(zone, driver);
         const view = await driver.describe();
         zones[short] = { ipv4: view.addressSpace.ipv4, ipv6: view.addressSpace.ipv6, externalNetworks: view.externalNetworks.map((n) => n.name), gatekeeperInterfaces: [] };
+      } else {
+        // The region is real: its address plan for the admission rules comes from the stack config (no network call at start).
+        const estate = readEstateConfig(REPO, zone);
+        const space = estate.addressPlan[estate.zone] ?? { ipv4: [], ipv6: [] };
+        drivers.set(zone, createOpenStackDriver({ zone, config: zc, logger: base.logger, addressSpace: { ipv4: space.ipv4, ipv6: space.ipv6 } }));
+        zones[short] = { ipv4: space.ipv4, ipv6: space.ipv6, externalNetworks: zc.externalNetwork ? [zc.externalNetwork] : [], gatekeeperInterfaces: [] };
       }
     }
     const eraser = [...base.rooms.values()].map((r) => r.exports?.dataKeyEraser).find((e): e is DataKeyEraser => !!e && typeof (e as DataKeyEraser).destroyDataKey === 'function');

@@ -9,9 +9,8 @@ import {
 } from '../../compliance';
 import { selfEvidenceSource } from '../../compliance/sources/self-evidence';
 import { createIdentityDal, identityEvidenceSource } from '../identity';
-import { planStack } from '../../infra/plan/plan';
 import { auditEvidenceSource } from './audit-evidence';
-import { estateEvidenceSource } from './estate-evidence';
+import { estateEvidenceSource, planInChildProcess } from './estate-evidence';
 import type { RoomWiring } from './room';
 import { VERSION } from './version';
 
@@ -32,12 +31,13 @@ export const complianceWiring: RoomWiring = {
     registry.register(identityEvidenceSource({ accounts: base.accounts, dal: createIdentityDal(base.db) }));
     registry.register(auditEvidenceSource(base.audit));
     registry.register(selfEvidenceSource({ reportsDirs: REPORT_DIRS }));
-    registry.register(estateEvidenceSource((stack) => planStack(stack, { cwd: REPO_ROOT })));
+    registry.register(estateEvidenceSource(planInChildProcess(REPO_ROOT)));
     for (const room of base.rooms.values()) {
       const evidence = room.exports?.evidence as EvidenceSource | EvidenceSource[] | undefined;
       for (const source of evidence ? ([] as EvidenceSource[]).concat(evidence) : []) registry.register(source);
     }
-    const service = createComplianceService({ db: base.db, audit: base.audit, registry });
+    // Generous per-check budget: the estate check plans both zones (tens of seconds on a busy host).
+    const service = createComplianceService({ db: base.db, audit: base.audit, registry, checkTimeoutMs: 180_000 });
     const pack = { signer: base.signer, reportsDirs: REPORT_DIRS, productVersion: VERSION };
     return {
       routes: createComplianceRoutes({ service, pack }),

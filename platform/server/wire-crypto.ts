@@ -24,6 +24,8 @@ import {
   type FlowDirectory,
 } from '../../security/crypto';
 import type { RoomWiring } from './room';
+import { cryptoEvidenceSource } from './crypto-evidence';
+import { kmsDiskKeys } from './disk-keys';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -113,7 +115,7 @@ export const cryptoWiring: RoomWiring = {
         if (timer) clearInterval(timer);
         await usage.flush();
       },
-      exports: { kms, ca, signing, ferry, ferrySigning, inventory, keyring, usage },
+      exports: { kms, ca, signing, ferry, ferrySigning, inventory, keyring, usage, evidence: cryptoEvidenceSource({ inventory, audit: base.audit }), dataKeyEraser: kmsDiskKeys(kms) },
     };
   },
 };

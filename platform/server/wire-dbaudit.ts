@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createDbAuditService, createPgProxy, dbauditModule, dbauditRoutes } from '../../security/dbaudit';
+import { createDbAuditService, createMysqlProxy, createPgProxy, createRoutineSource, dbauditModule, dbauditRoutes } from '../../security/dbaudit';
 import type { RoomWiring } from './room';
 
 const hostPort = (s: string) => {
@@ -23,24 +23,39 @@ export const dbauditWiring: RoomWiring = {
   name: 'dbaudit',
   modules: [dbauditModule()],
   build(base) {
-    const service = createDbAuditService({ db: base.db, logger: base.logger });
+    const pgUp = hostPort(base.settings.YIYUN_DBAUDIT_PG_UPSTREAM);
+    const myUp = hostPort(base.settings.YIYUN_DBAUDIT_MYSQL_UPSTREAM);
+    // Routine bodies are read over separate upstream connections as the calling account (see routine-learner.ts).
+    const routines = createRoutineSource({ pg: { host: pgUp.host, port: pgUp.port }, mysql: { host: myUp.host, port: myUp.port } });
+    const service = createDbAuditService({ db: base.db, logger: base.logger, routines });
     let proxy: ReturnType<typeof createPgProxy> | null = null;
+    let myProxy: ReturnType<typeof createMysqlProxy> | null = null;
     return {
       routes: dbauditRoutes(service),
       exports: { dbaudit: service },
       async start() {
         const listen = base.settings.YIYUN_DBAUDIT_PG_LISTEN;
-        if (!listen) return;
+        const myListen = base.settings.YIYUN_DBAUDIT_MYSQL_LISTEN;
+        if (!listen && !myListen) return;
         const dir = path.resolve(base.settings.YIYUN_DATA_DIR, 'dbaudit');
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const l = hostPort(listen);
-        const u = hostPort(base.settings.YIYUN_DBAUDIT_PG_UPSTREAM);
-        proxy = createPgProxy({ listenHost: l.host, listenPort: l.port, upstreamHost: u.host, upstreamPort: u.port, upstreamTls: base.settings.YIYUN_DBAUDIT_UPSTREAM_TLS, tls: loadOrCreateCert(dir), sink: service.sink, logger: base.logger });
-        const port = await proxy.listen();
-        base.logger.info({ port }, 'db-audit PostgreSQL proxy listening');
+        const cert = loadOrCreateCert(dir);
+        if (listen) {
+          const l = hostPort(listen);
+          proxy = createPgProxy({ listenHost: l.host, listenPort: l.port, upstreamHost: pgUp.host, upstreamPort: pgUp.port, upstreamTls: base.settings.YIYUN_DBAUDIT_UPSTREAM_TLS, tls: cert, sink: service.sink, logger: base.logger });
+          const port = await proxy.listen();
+          base.logger.info({ port }, 'db-audit PostgreSQL proxy listening');
+        }
+        if (myListen) {
+          const l = hostPort(myListen);
+          myProxy = createMysqlProxy({ listenHost: l.host, listenPort: l.port, upstreamHost: myUp.host, upstreamPort: myUp.port, upstreamTls: base.settings.YIYUN_DBAUDIT_UPSTREAM_TLS, tls: cert, sink: service.sink, logger: base.logger });
+          const port = await myProxy.listen();
+          base.logger.info({ port }, 'db-audit MySQL proxy listening');
+        }
       },
       async stop() {
         await proxy?.close();
+        await myProxy?.close();
         await service.stop();
       },
     };

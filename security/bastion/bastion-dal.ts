@@ -7,7 +7,7 @@ type AssetsTable = {
 };
 type AccountsTable = {
   id: Generated<string>; asset_id: string; username: string; auth_kind: 'password' | 'key'; secret_sealed: string; rotate_every_days: number | null;
-  last_rotated_at: Date | null; created_at: Generated<Date>;
+  last_rotated_at: Date | null; created_at: Generated<Date>; rotation_admin: Generated<boolean>;
 };
 type GrantsTable = {
   id: Generated<string>; operator_account_id: string; operator_login: string; asset_id: string | null; folder: string | null; account_username: string;

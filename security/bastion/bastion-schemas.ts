@@ -28,8 +28,14 @@ export const accountInput = z.strictObject({
   // Write-only: never returned by any route.
   secret: z.string().min(1).max(16_384),
   rotateEveryDays: z.coerce.number().int().min(1).max(365).nullable().optional(),
+  // The account password-change jobs log in with (root, or a user allowed `sudo -n chpasswd`).
+  rotationAdmin: z.boolean().optional(),
 });
-export const accountView = z.object({ id: z.string(), assetId: z.string(), username: z.string(), authKind: z.string(), rotateEveryDays: z.number().nullable(), lastRotatedAt: z.date().nullable(), createdAt: z.date() });
+export const accountView = z.object({ id: z.string(), assetId: z.string(), username: z.string(), authKind: z.string(), rotateEveryDays: z.number().nullable(), lastRotatedAt: z.date().nullable(), rotationAdmin: z.boolean(), createdAt: z.date() });
+export const passwordJobView = z.object({
+  id: z.string(), accountId: z.string(), assetId: z.string(), username: z.string(), osType: z.string(), trigger: z.enum(['schedule', 'manual']), requestedBy: z.string(),
+  script: z.string(), status: z.enum(['running', 'succeeded', 'failed', 'declared']), error: z.string().nullable(), startedAt: z.date(), finishedAt: z.date().nullable(),
+});
 
 export const PROTOCOLS = ['shell', 'exec', 'sftp'] as const;
 export const grantInput = z

@@ -38,7 +38,7 @@ export type LiveHandle = { kill(reason: string): void };
 const operatorActor = (op: Operator, sourceIp: string | null): AuditEntry['actor'] => ({ kind: 'account', accountId: op.accountId, loginId: op.loginId, roles: op.roles, tenantId: op.tenantId, sourceIp });
 
 const assetOut = (a: AssetRow) => ({ id: a.id, name: a.name, address: a.address, port: a.port, protocol: a.protocol, osType: a.os_type, folder: a.folder, encoding: a.encoding, tenantId: a.tenant_id, hostKeySha256: a.host_key_sha256, enabled: a.enabled, createdAt: a.created_at });
-const accountOut = (a: AssetAccountRow) => ({ id: a.id, assetId: a.asset_id, username: a.username, authKind: a.auth_kind, rotateEveryDays: a.rotate_every_days, lastRotatedAt: a.last_rotated_at, createdAt: a.created_at });
+const accountOut = (a: AssetAccountRow) => ({ id: a.id, assetId: a.asset_id, username: a.username, authKind: a.auth_kind, rotateEveryDays: a.rotate_every_days, lastRotatedAt: a.last_rotated_at, rotationAdmin: a.rotation_admin, createdAt: a.created_at });
 const ruleOut = (r: RuleRow) => ({ id: r.id, name: r.name, pattern: r.pattern, action: r.action, priority: r.priority, enabled: r.enabled, createdAt: r.created_at });
 
 /** Assets, accounts, grants, command rules and approvals; sessions, recordings and the gateway's bookkeeping. */
@@ -103,12 +103,12 @@ export function createBastionService(deps: BastionServiceDeps) {
       const rows = await dal.listAccounts(assetId);
       return { items: rows.map(accountOut), total: rows.length };
     },
-    async createAccount(actor: Actor, assetId: string, input: { username: string; authKind: 'password' | 'key'; secret: string; rotateEveryDays?: number | null }) {
+    async createAccount(actor: Actor, assetId: string, input: { username: string; authKind: 'password' | 'key'; secret: string; rotateEveryDays?: number | null; rotationAdmin?: boolean }) {
       const a = await assetFor(actor, assetId);
       if (await dal.findAccount(assetId, input.username)) throw new ConflictError(`${input.username} exists on ${a.name}`, { code: 'bastion.account_exists' });
       const sealed = deps.sealer.seal(Buffer.from(input.secret, 'utf8'));
       return db.transaction().execute(async (tx) => {
-        const row = await dal.insertAccount({ asset_id: assetId, username: input.username, auth_kind: input.authKind, secret_sealed: sealed, rotate_every_days: input.rotateEveryDays ?? null, last_rotated_at: null }, tx);
+        const row = await dal.insertAccount({ asset_id: assetId, username: input.username, auth_kind: input.authKind, secret_sealed: sealed, rotate_every_days: input.rotateEveryDays ?? null, last_rotated_at: null, rotation_admin: input.rotationAdmin ?? false }, tx);
         await audit.record({ actor, action: 'bastion_account.created', target: { type: 'bastion_account', id: row.id }, after: accountOut(row), tenantId: a.tenant_id }, tx);
         return accountOut(row);
       });

@@ -5,6 +5,8 @@ export * from './bastion-dal';
 export * from './bastion-service';
 export * from './bastion-routes';
 export * from './ssh-gateway';
+export * from './password-rotation';
+export * from './password-rotation-routes';
 export { validateAsciicast } from './asciicast-fns';
 
 /** The bastion schema's migrations. */

@@ -17,13 +17,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-export type TestSshd = { port: number; user: string; privateKey: string; stop(): Promise<void> };
+export type TestSshd = { port: number; user: string; privateKey: string; rootPrivateKey: string | null; stop(): Promise<void> };
+
+/** `rootKey`: root may log in with a generated key (password-change jobs run chpasswd as root); `passwordAuth`: password logins allowed. */
+export type TestSshdOptions = { rootKey?: boolean; passwordAuth?: boolean };
 
 /**
  * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
  * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
  */
-export async function startTestSshd(): Promise<TestSshd> {
+export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'yiyun-sshd-'));
   // sshd reads the authorized keys as the user: the directory must be traversable.
   chmodSync(dir, 0o755);
@@ -32,12 +35,14 @@ export async function startTestSshd(): Promise<TestSshd> {
   execFileSync('useradd', ['-m', '-s', '/bin/bash', '-p', '*', user]);
   const kp = sshUtils.generateKeyPairSync('ed25519');
   writeFileSync(path.join(dir, `${user}.keys`), `${kp.public}\n`, { mode: 0o644 });
+  const rootKp = opts.rootKey ? sshUtils.generateKeyPairSync('ed25519') : null;
+  if (rootKp) writeFileSync(path.join(dir, 'root.keys'), `${rootKp.public}\n`, { mode: 0o644 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_ed25519')]);
   mkdirSync('/run/sshd', { recursive: true });
   const port = await freePort();
   writeFileSync(
     path.join(dir, 'sshd_config'),
-    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PermitRootLogin no', 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
+    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', `PermitRootLogin ${rootKp ? 'prohibit-password' : 'no'}`, 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
   );
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
   // Bounded wait until it accepts connections.
@@ -56,6 +61,7 @@ export async function startTestSshd(): Promise<TestSshd> {
     port,
     user,
     privateKey: kp.private,
+    rootPrivateKey: rootKp?.private ?? null,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 50));

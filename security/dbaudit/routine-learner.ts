@@ -26,14 +26,14 @@ export function createRoutineSource(opts: { pg?: Upstream; mysql?: Upstream }): 
         const c = new pg.Client({ host: opts.pg.host, port: opts.pg.port, user: opts.pg.user ?? user ?? 'postgres', password: opts.pg.password, database, application_name: 'yiyun-dbaudit-learner', connectionTimeoutMillis: 5000 });
         await c.connect();
         try {
-          const r = await c.query<{ prosrc: string; lanname: string }>(
-            `select p.prosrc, l.lanname from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
-             where p.proname = $1 and (($2::text is null and n.nspname not in ('pg_catalog', 'information_schema')) or n.nspname = $2)`,
+          const r = await c.query<{ prosrc: string; lanname: string; def: string }>(
+            `select p.prosrc, l.lanname, pg_get_functiondef(p.oid) as def from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+             where p.prokind <> 'a' and p.proname = $1 and (($2::text is null and n.nspname not in ('pg_catalog', 'information_schema')) or n.nspname = $2)`,
             [routine, schema],
           );
           if (!r.rows.length || r.rows.every((x) => x.lanname !== 'sql' && x.lanname !== 'plpgsql')) return null;
           const tables = new Set<string>();
-          for (const row of r.rows) for (const t of pgRoutineTables(row.lanname, row.prosrc)) tables.add(t);
+          for (const row of r.rows) for (const t of pgRoutineTables(row.lanname, row.prosrc, row.def)) tables.add(t);
           return { language: r.rows[0]!.lanname, tables: [...tables].sort() };
         } finally {
           await c.end();

@@ -50,13 +50,16 @@ export function keywordShape(sql: string): SqlShape {
   return { command: first, objects: [...objects], statements: 1, routines };
 }
 
-/** Tables referenced by the statements of a PL/pgSQL or SQL function body (from pg_proc.prosrc). */
-export function pgRoutineTables(language: string, body: string): string[] {
+/**
+ * Tables referenced by the statements of a SQL or PL/pgSQL routine: `body` is pg_proc.prosrc, `definition` the
+ * whole CREATE statement (pg_get_functiondef), which the PL/pgSQL parser needs for return type and arguments.
+ */
+export function pgRoutineTables(language: string, body: string, definition: string): string[] {
   const out = new Set<string>();
   const queries: string[] = [];
   if (language === 'sql') queries.push(body);
   else if (language === 'plpgsql') {
-    const tree = parsePlPgSQLSync(`create function yiyun_probe() returns void language plpgsql as $yiyun$${body}$yiyun$`);
+    const tree = parsePlPgSQLSync(definition);
     const collect = (n: unknown): void => {
       if (Array.isArray(n)) return n.forEach(collect);
       if (!n || typeof n !== 'object') return;

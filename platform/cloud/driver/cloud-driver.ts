@@ -49,10 +49,14 @@ export type CreateServerRequest = {
   adminPass?: string | null;
   userData?: string | null;
   az?: string | null;
+  /** the key pair's public key, for drivers that must register it under keyName first (OpenStack) */
+  publicKey?: string | null;
+  /** the VM's volumes (system disk first): a driver that attaches them at boot says so with volumesAttached */
+  volumes?: { ref: string; boot: boolean }[];
 };
 
 /** A driver's answer when a VM lands: where, and how long the region needs to boot it. */
-export type CreatedServer = { ref: string; host: string; az: string };
+export type CreatedServer = { ref: string; host: string; az: string; /** true when createServer attached `volumes` itself (boot from volume) */ volumesAttached?: boolean };
 
 /**
  * One zone's cloud. The control plane keeps its own records (tenants, tags, recycle bin, orders) and asks
@@ -91,7 +95,8 @@ export interface CloudDriver {
   deleteServer(ref: string): Promise<void>;
   consoleUrl(ref: string): Promise<{ url: string; type: 'novnc' }>;
 
-  createVolume(input: { name: string; sizeGb: number; volumeType: string; fromSnapshotRef?: string | null; fromBackupRef?: string | null }): Promise<{ ref: string; replicas: string[] }>;
+  /** A volume ready to attach; `imageRef` makes it a boot volume holding the image. */
+  createVolume(input: { name: string; sizeGb: number; volumeType: string; fromSnapshotRef?: string | null; fromBackupRef?: string | null; imageRef?: string | null }): Promise<{ ref: string; replicas: string[] }>;
   extendVolume(ref: string, sizeGb: number): Promise<void>;
   deleteVolume(ref: string): Promise<void>;
   attachVolume(serverRef: string, volumeRef: string): Promise<void>;

@@ -14,7 +14,7 @@ export const ALGORITHMS = [
   { algorithm: 'PBKDF2-HMAC-SM3', standard: 'RFC 8018 + SM3', oid: null, use: '口令存储', where: 'platform/identity', implementation: 'node:crypto' },
   { algorithm: 'SM4-CTR + HMAC-SM3', standard: 'GB/T 32907', oid: '1.2.156.10197.1.104.7', use: 'KMS 信封加密 (密文格式 v1)、根密钥/主密钥/私钥密封', where: 'security/crypto/kms', implementation: 'node:crypto' },
   { algorithm: 'SM4-GCM', standard: 'GB/T 32907, RFC 8998', oid: '1.2.156.10197.1.104.8', use: '可选 AEAD', where: 'core/crypto', implementation: 'sm-crypto-v2' },
-  { algorithm: 'SM3 动态口令 (OTP)', standard: 'GM/T 0021', oid: null, use: '硬件令牌第二因素', where: 'core/crypto/sm3-otp (identity 集成待定)', implementation: 'core/crypto' },
+  { algorithm: 'SM3 动态口令 (OTP)', standard: 'GM/T 0021', oid: null, use: '硬件令牌第二因素', where: 'core/crypto/sm3-otp; platform/identity（硬件令牌登记与登录）', implementation: 'core/crypto' },
 ] as const;
 
 export type InventoryDeps = { kms: Pick<KmsService, 'stateCounts'>; ca: Pick<CaService, 'authorities' | 'counts' | 'serviceIdentities'>; ferry: Pick<FerryService, 'flows'>; keyring: Pick<Keyring, 'zone' | 'kek'> };

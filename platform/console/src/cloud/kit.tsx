@@ -25,6 +25,8 @@ import { usePerms } from '../components/usePerms';
 import type { YiyunDataProvider } from '../providers/dataProvider';
 import type { CloudResource, Region } from './types';
 
+export { formatTags, parseList, parseTags } from './cloud-fns';
+
 /** The dataProvider with the cloud actions (typed). */
 export const useCloud = () => useDataProvider<YiyunDataProvider>();
 
@@ -61,20 +63,6 @@ export const TagChips = ({ tags }: { tags: Record<string, string> | undefined })
   </Stack>
 );
 export const TagsField = (_: { label?: string; source?: string }) => <TagChips tags={useRecordContext<CloudResource>()?.tags} />;
-
-/** `env=prod, app=his` → `{ env: 'prod', app: 'his' }` (typed as text, parsed on save). */
-export function parseTags(text: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of String(text ?? '').split(/[,，\n]/)) {
-    const [k, ...rest] = part.split('=');
-    const key = (k ?? '').trim();
-    if (key) out[key] = rest.join('=').trim();
-  }
-  return out;
-}
-export const formatTags = (tags: Record<string, string> | undefined) => Object.entries(tags ?? {}).map(([k, v]) => (v ? `${k}=${v}` : k)).join(', ');
-/** `10.20.0.2, 10.20.0.3` → a list. */
-export const parseList = (text: unknown): string[] => String(text ?? '').split(/[\s,，]+/).map((s) => s.trim()).filter(Boolean);
 
 /** The name search of a list, its placeholder in the console's language. */
 export const NameSearch = ({ placeholder, ...props }: { source: string; alwaysOn?: boolean; placeholder: string }) => {

@@ -67,7 +67,7 @@ export const cryptoEn = {
   },
   'kms-usage': {
     name: 'Key use |||| Key-usage log',
-    hint: 'Every use of a key: who, which key and version, which operation, with what result (repeated identical uses within a minute are counted in one row).',
+    hint: 'Every use of a key: who, which key and version, which operation, with what result (identical uses written in the same batch, a fraction of a second apart, are counted in one row).',
     fields: { id: 'No.', occurredAt: 'First', lastAt: 'Last', uses: 'Uses', keyId: 'Key', keyVersion: 'Version', tenantId: 'Tenant', actorLogin: 'Account', operation: 'Operation', outcome: 'Result', reason: 'Reason' },
     filters: { keyId: 'Key id' },
     choices: { outcome: { success: 'Succeeded', denied: 'Denied', failure: 'Failed' } },

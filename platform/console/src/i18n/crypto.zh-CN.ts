@@ -66,7 +66,7 @@ export const cryptoZhCN: typeof cryptoEn = {
   },
   'kms-usage': {
     name: '密钥使用记录 |||| 密钥使用记录',
-    hint: '每次使用密钥的记录：谁、哪个密钥及版本、何种操作、结果如何（一分钟内相同的使用合并计数）。',
+    hint: '每次使用密钥的记录：谁、哪个密钥及版本、何种操作、结果如何（同一批次内的相同使用合并为一行计数）。',
     fields: { id: '序号', occurredAt: '首次', lastAt: '最近', uses: '次数', keyId: '密钥', keyVersion: '版本', tenantId: '租户', actorLogin: '账号', operation: '操作', outcome: '结果', reason: '原因' },
     filters: { keyId: '密钥 ID' },
     choices: { outcome: { success: '成功', denied: '拒绝', failure: '失败' } },

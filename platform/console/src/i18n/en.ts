@@ -200,7 +200,7 @@ export const en = {
         provisional: 'Id to be verified',
         clause: 'Clause',
         index: 'Item',
-        category: 'Category / layer',
+        category: 'Category · control point',
         controlPoint: 'Control point / unit',
         part: 'Part',
         domain: 'Domain',

@@ -6,7 +6,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 export const secauditZhCN: DeepStrings<typeof secauditEn> = {
   resources: {
     'bastion-assets': {
-      name: '资产 |||| 资产',
+      name: '运维资产 |||| 运维资产',
       fields: { name: '名称', address: '地址', port: '端口', protocol: '协议', osType: '系统类型', folder: '目录', encoding: '字符编码', tenantId: '租户', hostKeySha256: '主机指纹（SHA256）', enabled: '启用', createdAt: '添加时间' },
       choices: { osType: { linux: 'Linux', unix: 'Unix', windows: 'Windows', network: '网络设备' }, authKind: { password: '口令', key: '私钥' } },
       tree: { title: '资产树', all: '全部资产' },

@@ -198,7 +198,7 @@ export const zhCN: Messages = {
         provisional: '编号待核对',
         clause: '条款',
         index: '项',
-        category: '安全类 / 层面',
+        category: '安全类 · 控制点',
         controlPoint: '控制点 / 测评单元',
         part: '部分',
         domain: '类别',

@@ -11,17 +11,10 @@ import { useState } from 'react';
 import { Loading, Title, useNotify, useTranslate } from 'react-admin';
 import { useMe } from '../../pages/useMe';
 import { BRAND } from '../../theme';
+import { moveItem } from '../cloud-fns';
 import { useCloud } from '../kit';
 import { WIDGETS, type Overview as OverviewData, type Widget } from '../types';
 import { WIDGET_BODY } from './widgets';
-
-/** Moves the item at `from` to `to` (a new array). */
-export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
-  const out = [...list];
-  const [x] = out.splice(from, 1);
-  if (x !== undefined) out.splice(Math.max(0, Math.min(to, out.length)), 0, x);
-  return out;
-}
 
 /**
  * The customisable overview (云资源总览): widgets over resources, orders, quota use, users, capacity, the recycle

@@ -1,13 +1,12 @@
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { Alert, Box, Button, Card, CardContent, Chip, Stack, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkNode } from 'elkjs/lib/elk-api';
 import { useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Loading, Title, useTranslate } from 'react-admin';
 import { useCloud } from '../kit';
 import { KIND_RESOURCE, type Topology, type TopologyNode } from '../types';
+import { H, layout, W } from './topology-layout';
 
 /** Colours per kind (fill, stroke) and per edge kind (stroke, dash). */
 export const NODE_STYLE: Record<TopologyNode['kind'], { fill: string; stroke: string; badge: string }> = {
@@ -27,44 +26,6 @@ const EDGE_STYLE: Record<string, { stroke: string; dash?: string }> = {
   guards: { stroke: '#c62828', dash: '2 4' },
   binds: { stroke: '#5e35b1', dash: '8 4' },
 };
-const W = 180;
-const H = 48;
-
-type Laid = { nodes: (TopologyNode & { x: number; y: number })[]; edges: { id: string; kind: string; points: { x: number; y: number }[] }[]; width: number; height: number };
-
-const elk = new ELK();
-
-/** Lays the graph out left to right (VPC → router → subnet → VM; SGs, HaVIPs and EIPs beside) with ELK's layered algorithm. */
-export async function layout(t: Topology): Promise<Laid> {
-  const ids = new Set(t.nodes.map((n) => n.id));
-  const edges = t.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to], kind: e.kind }));
-  const graph: ElkNode = {
-    id: 'root',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.spacing.nodeNode': '18',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '70',
-      'elk.edgeRouting': 'SPLINES',
-      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-    },
-    children: t.nodes.map((n) => ({ id: n.id, width: W, height: H })),
-    edges,
-  };
-  const out = await elk.layout(graph);
-  const pos = new Map((out.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
-  return {
-    nodes: t.nodes.map((n) => ({ ...n, ...(pos.get(n.id) ?? { x: 0, y: 0 }) })),
-    edges: (out.edges ?? []).map((e) => {
-      const s = (e as any).sections?.[0];
-      const points = s ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint] : [];
-      return { id: e.id, kind: edges.find((x) => x.id === e.id)?.kind ?? 'contains', points };
-    }),
-    width: out.width ?? 0,
-    height: out.height ?? 0,
-  };
-}
-
 const pathOf = (pts: { x: number; y: number }[]) => pts.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
 
 /** Where a node leads: its resource page (a router is its VPC's). */

@@ -87,6 +87,7 @@ const AssetTree = ({ nodes, selected, onSelect }: { nodes: FolderNode[]; selecte
 
 /** Assets beside their folder tree: choosing a folder shows the assets in it and below it (where folder grants reach). */
 export const AssetList = () => {
+  const t = useTranslate();
   const { can } = usePerms();
   const [folder, setFolder] = useState('/');
   // The route has no folder filter; an estate's assets fit one page of 500, filtered here.
@@ -95,7 +96,7 @@ export const AssetList = () => {
   const listContext = useList({ data: (data ?? []).filter((a) => a.folder.startsWith(folder)), isPending, perPage: 25, resource: R });
   return (
     <Box sx={{ mt: 1 }}>
-      <Title title={`resources.${R}.name`} />
+      <Title title={t(`resources.${R}.name`, { smart_count: 2 })} />
       <TopToolbar>{can(R, 'create') && <CreateButton resource={R} />}</TopToolbar>
       <Grid container spacing={2}>
         <Grid size={{ xs: 12, md: 3 }}>

@@ -76,7 +76,7 @@ export const GrantList = () => {
         <DataTable.Col source="validUntil">
           <DateTimeField source="validUntil" />
         </DataTable.Col>
-        <DataTable.Col source="expired" render={(g) => <GrantStatus g={g} />} />
+        <DataTable.Col source="expired" render={(g) => <GrantStatus g={g as BastionGrant} />} />
         <DataTable.Col source="createdBy" />
         {can(R, 'delete') ? (
           <DataTable.Col label=" " disableSort render={() => <DeleteButton label={`resources.${R}.revoke`} mutationMode="pessimistic" confirmTitle={`resources.${R}.revoke_title`} confirmContent={`resources.${R}.revoke_content`} redirect={false} />} />

@@ -129,7 +129,7 @@ export const ApprovalList = () => {
         <DataTable.Col source="decidedAt">
           <DateTimeField source="decidedAt" />
         </DataTable.Col>
-        <DataTable.Col label=" " disableSort render={(r) => <Decide r={r} />} />
+        <DataTable.Col label=" " disableSort render={(r) => <Decide r={r as BastionApproval} />} />
       </DataTable>
     </List>
   );

@@ -96,12 +96,13 @@ export const SessionList = () => (
       <DataTable.Col source="endedAt" disableSort>
         <DateTimeField source="endedAt" />
       </DataTable.Col>
-      <DataTable.Col label=" " disableSort render={(r) => <KillButton session={r} />} />
+      <DataTable.Col label=" " disableSort render={(r) => <KillButton session={r as BastionSession} />} />
     </DataTable>
   </List>
 );
 
 const SessionDetail = () => {
+  // The list's row stands in until the detail (with commands and transfers) arrives.
   const s = useRecordContext<BastionSessionDetail>();
   const t = useTranslate();
   if (!s) return null;
@@ -137,7 +138,7 @@ const SessionDetail = () => {
       </Grid>
       <Grid size={{ xs: 12, md: 7 }}>
         <SectionCard title={`resources.${R}.sections.commands`} testId="session-commands">
-          {s.commands.length === 0 ? (
+          {(s.commands ?? []).length === 0 ? (
             <Typography variant="body2" color="text.secondary">
               {t(`resources.${R}.commands.none`)}
             </Typography>
@@ -151,7 +152,7 @@ const SessionDetail = () => {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {s.commands.map((c) => (
+                {(s.commands ?? []).map((c) => (
                   <TableRow key={c.id}>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <DateTimeText value={c.at} />
@@ -171,7 +172,7 @@ const SessionDetail = () => {
       </Grid>
       <Grid size={12}>
         <SectionCard title={`resources.${R}.sections.transfers`} testId="session-transfers">
-          {s.transfers.length === 0 ? (
+          {(s.transfers ?? []).length === 0 ? (
             <Typography variant="body2" color="text.secondary">
               {t(`resources.${R}.transfers.none`)}
             </Typography>
@@ -185,7 +186,7 @@ const SessionDetail = () => {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {s.transfers.map((x) => (
+                {(s.transfers ?? []).map((x) => (
                   <TableRow key={x.id}>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <DateTimeText value={x.at} />

@@ -19,7 +19,6 @@ const CertFilters = () => {
 
 const ListActions = () => {
   const { can } = usePerms();
-  const translate = useTranslate();
   return (
     <TopToolbar>
       <FilterButton />
@@ -39,12 +38,12 @@ export const CertificateList = () => {
           {translate('resources.certificates.crl')}
         </Link>
       </Alert>
-      <List filters={CertFilters()} actions={<ListActions />} perPage={25} exporter={false}>
+      <List filters={CertFilters()} actions={<ListActions />} perPage={25} exporter={false} empty={false}>
         <DataTable<Certificate> rowClick="show" bulkActionButtons={false} data-testid="cert-table">
           <DataTable.Col source="commonName" disableSort />
           <DataTable.Col source="usage" disableSort render={(r) => translate(`resources.certificates.choices.usage.${r.usage}`)} />
           <DataTable.Col source="profile" disableSort render={(r) => translate(`resources.certificates.choices.profile.${r.profile}`)} />
-          <DataTable.Col source="status" disableSort render={(r) => <CertStatusChip record={r} />} />
+          <DataTable.Col source="status" disableSort render={(r) => <CertStatusChip record={r as Certificate} />} />
           <DataTable.Col source="san" disableSort render={(r) => <SanChips san={r.san} />} />
           <DataTable.Col source="serial" disableSort render={(r) => <Mono>{r.serial}</Mono>} />
           <DataTable.Col source="notAfter" disableSort>

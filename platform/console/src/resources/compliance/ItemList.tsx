@@ -1,5 +1,5 @@
 import InsightsIcon from '@mui/icons-material/Insights';
-import { Alert, Button } from '@mui/material';
+import { Alert, Box, Button, Typography } from '@mui/material';
 import { Link } from 'react-router-dom';
 import { DataTable, FilterButton, List, SearchInput, SelectInput, TopToolbar, useListFilterContext, useTranslate } from 'react-admin';
 import { choicesOf } from '../../components/choices';
@@ -47,11 +47,31 @@ export const ItemList = () => {
       <List filters={itemFilters(translate)} actions={<ListActions />} perPage={50} exporter={false} sort={{ field: 'id', order: 'ASC' }} storeKey="compliance.items">
         <DataTable<ComplianceItem> rowClick="show" bulkActionButtons={false} data-testid="compliance-items">
           <DataTable.Col source="id" disableSort render={(r) => <ItemIdText item={r as ComplianceItem} />} />
-          <DataTable.Col source="category" disableSort render={(r) => r.category} />
-          <DataTable.Col source="controlPoint" disableSort />
+          <DataTable.Col
+            source="category"
+            disableSort
+            render={(r) => (
+              <Box sx={{ minWidth: 96 }}>
+                <Typography variant="body2" component="div" sx={{ whiteSpace: 'nowrap' }}>
+                  {r.category}
+                </Typography>
+                <Typography variant="caption" color="text.secondary" component="div">
+                  {r.controlPoint}
+                </Typography>
+              </Box>
+            )}
+          />
           <DataTable.Col source="zh" disableSort render={(r) => <Paraphrase item={r as ComplianceItem} compact />} />
-          <DataTable.Col source="responsibility" disableSort render={(r) => <ChoiceText group="responsibility" value={r.responsibility} />} />
-          <DataTable.Col source="checkKind" disableSort render={(r) => <ChoiceText group="checkKind" value={r.checkKind} />} />
+          <DataTable.Col source="responsibility" disableSort render={(r) => (
+              <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+                <ChoiceText group="responsibility" value={r.responsibility} />
+              </Box>
+            )} />
+          <DataTable.Col source="checkKind" disableSort render={(r) => (
+              <Box component="span" sx={{ whiteSpace: 'nowrap' }}>
+                <ChoiceText group="checkKind" value={r.checkKind} />
+              </Box>
+            )} />
           <DataTable.NumberCol source="weight" disableSort />
           <DataTable.Col source="verdict" disableSort render={(r) => <VerdictChip verdict={r.verdict} />} />
           <DataTable.Col source="collectedAt" disableSort>

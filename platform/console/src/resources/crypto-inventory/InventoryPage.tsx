@@ -77,7 +77,7 @@ export const InventoryPage = () => {
               testId="inventory-algorithms"
               cols={['algorithm', 'standard', 'oid', 'use', 'where', 'implementation']}
               rows={inv.algorithms}
-              render={(a) => [<strong key="a">{a.algorithm}</strong>, a.standard, <Mono key="o">{a.oid ?? '—'}</Mono>, a.use, <Mono key="w">{a.where}</Mono>, a.implementation]}
+              render={(a) => [<strong key="a">{a.algorithm}</strong>, a.standard, <Box key="o" component="code" sx={{ fontFamily: 'monospace', fontSize: 13, whiteSpace: 'nowrap' }}>{a.oid ?? '—'}</Box>, a.use, <Mono key="w">{a.where}</Mono>, a.implementation]}
             />
           </SectionCard>
         </Grid>

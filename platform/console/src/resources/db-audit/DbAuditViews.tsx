@@ -128,7 +128,7 @@ export const StatementList = () => (
       <DataTable.Col source="sql" disableSort render={(r) => <Mono>{r.sql.length > 90 ? `${r.sql.slice(0, 90)}…` : r.sql}</Mono>} />
       <DataTable.Col source="rows" disableSort />
       <DataTable.Col source="durationMs" disableSort />
-      <DataTable.Col source="error" disableSort render={(r) => <Outcome r={r} />} />
+      <DataTable.Col source="error" disableSort render={(r) => <Outcome r={r as DbStatement} />} />
     </DataTable>
   </List>
 );

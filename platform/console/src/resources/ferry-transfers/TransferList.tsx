@@ -32,9 +32,7 @@ export const FlowTable = ({ flows }: { flows: FerryFlow[] }) => {
       <TableBody>
         {flows.map((x) => (
           <TableRow key={x.id}>
-            <TableCell>
-              <Mono>{x.id}</Mono>
-            </TableCell>
+            <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{x.id}</TableCell>
             <TableCell>{x.from}</TableCell>
             <TableCell>{x.to}</TableCell>
             <TableCell>{x.payload}</TableCell>
@@ -79,7 +77,7 @@ export const TransferList = () => {
         {translate('resources.ferry-transfers.hint')}
       </Alert>
       <Flows />
-      <List filters={filters} perPage={25} exporter={false}>
+      <List filters={filters} perPage={25} exporter={false} empty={false}>
         <DataTable<FerryTransfer> rowClick="show" bulkActionButtons={false} data-testid="ferry-table">
           <DataTable.Col source="createdAt" disableSort>
             <DateTimeField source="createdAt" />

@@ -32,10 +32,10 @@ export const KeyList = () => {
       <Alert severity="info" sx={{ mt: 2 }}>
         {translate('resources.kms-keys.hint')}
       </Alert>
-      <List filters={KeyFilters()} actions={<ListActions />} perPage={25} exporter={false}>
+      <List filters={KeyFilters()} actions={<ListActions />} perPage={25} exporter={false} empty={false}>
         <DataTable<KmsKey> rowClick="show" bulkActionButtons={false} data-testid="key-table">
           <DataTable.Col source="alias" disableSort render={(r) => <Mono>{r.alias}</Mono>} />
-          <DataTable.Col source="state" disableSort render={(r) => <KeyStateChip record={r} />} />
+          <DataTable.Col source="state" disableSort render={(r) => <KeyStateChip record={r as KmsKey} />} />
           <DataTable.Col source="algorithm" disableSort />
           <DataTable.Col source="origin" disableSort render={(r) => translate(`resources.kms-keys.choices.origin.${r.origin}`)} />
           <DataTable.Col source="currentVersion" disableSort />

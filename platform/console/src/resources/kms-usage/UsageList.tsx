@@ -17,7 +17,7 @@ export const UsageList = () => {
       <Alert severity="info" sx={{ mt: 2 }}>
         {translate('resources.kms-usage.hint')}
       </Alert>
-      <List filters={filters} perPage={25} exporter={false}>
+      <List filters={filters} perPage={25} exporter={false} empty={false}>
         <DataTable<KeyUsage> bulkActionButtons={false} data-testid="usage-table">
           <DataTable.Col source="lastAt" disableSort>
             <DateTimeField source="lastAt" />

@@ -54,12 +54,4 @@ export const VmSpecInputs = ({ password = true, requireAll = true }: { password?
   );
 };
 
-/** Drops empty inputs from a spec so a template's values are not overridden by blanks. */
-export function cleanSpec(spec: Record<string, any> | undefined): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(spec ?? {})) {
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = k === 'systemDiskGb' ? Number(v) : k === 'dataDisks' ? v.map((d: any) => ({ sizeGb: Number(d.sizeGb), volumeType: d.volumeType })) : v;
-  }
-  return out;
-}
+export { cleanSpec } from '../../cloud/cloud-fns';

@@ -1,0 +1,33 @@
+import { systemActor } from '../../core/authz';
+import type { DataKeyEraser } from '../cloud/cloud-core';
+import type { KmsService } from '../../security/crypto/kms/kms-service';
+
+const ALIAS = 'cloud-disks';
+
+/**
+ * The cloud's disk keys on the KMS: one master key per tenant (alias `cloud-disks`), one data key per disk
+ * (resource `disk:<id>`). Purging a disk destroys its data key — the crypto-erase the seed asks for.
+ */
+export function kmsDiskKeys(kms: Pick<KmsService, 'list' | 'create' | 'createDataKey' | 'listDataKeys' | 'destroyDataKey'>): DataKeyEraser {
+  const actor = systemActor('cloud-disk-keys');
+  const masterKeys = new Map<string, string>();
+
+  async function masterKeyOf(tenantId: string): Promise<string> {
+    const cached = masterKeys.get(tenantId);
+    if (cached) return cached;
+    const found = (await kms.list(actor, { offset: 0, limit: 50, q: ALIAS, tenantId })).items.find((k) => k.alias === ALIAS && k.state === 'enabled');
+    const id = found?.id ?? (await kms.create(actor, { alias: ALIAS, tenantId, origin: 'kms', description: '云硬盘数据密钥的主密钥 (master key of the tenant’s disk data keys)' })).id;
+    masterKeys.set(tenantId, id);
+    return id;
+  }
+
+  return {
+    async createDiskKey({ tenantId, diskId }) {
+      await kms.createDataKey(actor, { keyId: await masterKeyOf(tenantId), resource: `disk:${diskId}`, keySpec: 'SM4_128' });
+    },
+    async destroyDataKey({ diskId }) {
+      const keys = await kms.listDataKeys(actor, { resource: `disk:${diskId}`, offset: 0, limit: 50 });
+      for (const k of keys.items) await kms.destroyDataKey(actor, k.id);
+    },
+  };
+}

@@ -1,0 +1,258 @@
+import type { CorrelationRule, DetectionRule, EventView, SigmaLevel, SigmaRule } from './sigma-fns';
+
+/**
+ * Sigma field names (as the public rules write them) → our ECS fields. A rule with `taxonomy: ecs` or dotted
+ * names reads the ECS field directly; a name not listed here is read as it is (auditd's `type`, `a0`, …).
+ */
+export const FIELD_MAP: Record<string, string[]> = {
+  User: ['user.name'], user: ['user.name'], username: ['user.name'], TargetUserName: ['user.name'], SubjectUserName: ['user.name'], USER: ['user.effective.name'],
+  src_ip: ['source.ip'], SourceIp: ['source.ip'], SourceIP: ['source.ip'], IpAddress: ['source.ip'], ClientIP: ['source.ip'], 'c-ip': ['source.ip'], src: ['source.ip'],
+  dst_ip: ['destination.ip'], DestinationIp: ['destination.ip'], DestinationHostname: ['destination.domain'], DestinationPort: ['destination.port'],
+  Image: ['process.executable'], CommandLine: ['process.command_line'], ParentImage: ['process.parent.executable'], ParentCommandLine: ['process.parent.command_line'],
+  CurrentDirectory: ['process.working_directory'], TargetFilename: ['file.path'], exe: ['process.executable'], comm: ['process.name'],
+  ComputerName: ['host.name'], Computer: ['host.name'], Hostname: ['host.name'], host: ['host.name'],
+  'cs-method': ['http.request.method'], 'c-uri': ['url.original'], 'cs-uri': ['url.original'], 'cs-uri-stem': ['url.path'], 'cs-uri-query': ['url.query', 'url.original'],
+  'sc-status': ['http.response.status_code'], 'c-useragent': ['user_agent.original'], 'cs-user-agent': ['user_agent.original'], 'cs-referrer': ['http.request.referrer'],
+  'cs-referer': ['http.request.referrer'], 'cs-host': ['url.domain'], 'r-dns': ['url.domain'], 'cs-bytes': ['http.request.bytes'], 'sc-bytes': ['http.response.body.bytes'],
+  pam_message: ['message'], pam_user: ['user.name'], pam_rhost: ['source.ip'], message: ['message'], Message: ['message'],
+};
+
+/** An event as the engine sees it: stored id, time, tenant and fields. */
+export type EngineEvent = { id: number; ts: Date; tenantId: string | null; parser: string; raw: string; fields: Record<string, unknown> };
+
+/** An alert the engine raises; the service stores it. */
+export type RaisedAlert = {
+  ruleId: string;
+  title: string;
+  level: SigmaLevel;
+  tags: string[];
+  tenantId: string | null;
+  groupKey: Record<string, string>;
+  eventIds: number[];
+  firstSeen: Date;
+  lastSeen: Date;
+};
+
+/** A field of an event by Sigma or ECS name. */
+export function fieldOf(fields: Record<string, unknown>, name: string): unknown {
+  const direct = fields[name];
+  if (direct !== undefined) return direct;
+  for (const alt of FIELD_MAP[name] ?? []) {
+    const v = fields[alt];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export function viewOf(e: Pick<EngineEvent, 'fields' | 'raw'>): EventView {
+  return { get: (f) => fieldOf(e.fields, f), text: () => e.raw };
+}
+
+/** Whether a rule's logsource describes this event (a Windows rule never sees a Linux line). */
+export function logsourceMatches(ls: Record<string, string>, e: Pick<EngineEvent, 'fields' | 'parser'>): boolean {
+  const product = ls.product?.toLowerCase();
+  const service = ls.service?.toLowerCase();
+  const category = ls.category?.toLowerCase();
+  const proc = String(e.fields['process.name'] ?? '').toLowerCase();
+  if (product && !['linux', 'unix', 'yiyun', 'nginx', 'apache', 'postgresql', 'mysql', 'modsecurity'].includes(product)) return false;
+  if (product === 'nginx' && !['web_access', 'nginx_error'].includes(e.parser) && proc !== 'nginx') return false;
+  if (product === 'apache' && !['web_access', 'apache_error'].includes(e.parser) && proc !== 'httpd' && proc !== 'apache2') return false;
+  if (product === 'yiyun' && e.parser !== 'yiyun') return false;
+  if (service) {
+    if (service === 'auditd') return e.parser === 'auditd';
+    if (service === 'syslog') return e.fields['log.syslog.appname'] !== undefined || e.fields['log.syslog.facility.code'] !== undefined;
+    if (service === 'auth') return e.fields['event.category'] === 'authentication' || e.fields['event.category'] === 'session';
+    if (['sshd', 'sudo', 'su', 'cron', 'clamav', 'vsftpd', 'guacamole'].includes(service)) return proc === service;
+    if (service === 'audit' && product === 'yiyun') return e.parser === 'yiyun';
+    return proc === service;
+  }
+  if (category) {
+    if (category === 'webserver' || category === 'proxy') return e.fields['event.category'] === 'web' || e.fields['http.request.method'] !== undefined || e.fields['url.original'] !== undefined;
+    if (category === 'process_creation') return e.fields['process.command_line'] !== undefined;
+    if (category === 'authentication') return e.fields['event.category'] === 'authentication';
+    if (category === 'database') return e.fields['event.category'] === 'database' || e.fields['db.system'] !== undefined;
+    return e.fields['event.category'] === category;
+  }
+  return true;
+}
+
+type Hit = { ts: number; id: number; value?: string; num?: number; rule?: string };
+// After a group fires it stays quiet for one timespan: a running attack is one alert per window, not one per event.
+type GroupState = { hits: Hit[]; quietUntil: number; values: Map<string, number> };
+
+const MAX_GROUPS_PER_RULE = 100_000;
+const MAX_EVENT_IDS = 200;
+/** Hits kept per group and window (bounded memory under a flood). */
+const MAX_WINDOW = 10_000;
+
+function compare(cond: CorrelationRule['condition'], n: number): boolean {
+  if (cond.gt !== undefined && !(n > cond.gt)) return false;
+  if (cond.gte !== undefined && !(n >= cond.gte)) return false;
+  if (cond.lt !== undefined && !(n < cond.lt)) return false;
+  if (cond.lte !== undefined && !(n <= cond.lte)) return false;
+  if (cond.eq !== undefined && n !== cond.eq) return false;
+  if (cond.neq !== undefined && n === cond.neq) return false;
+  return true;
+}
+
+/**
+ * The Sigma engine over the ingest stream: detection rules match single events; correlation rules keep a sliding
+ * window (by event time) per group and fire when their condition holds, then start a new window for that group.
+ */
+export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
+  let detections: DetectionRule[] = [];
+  let correlations: CorrelationRule[] = [];
+  // Detection rules referenced by a correlation with generate=false raise no alert of their own.
+  let silent = new Set<string>();
+  let byRef = new Map<string, CorrelationRule[]>();
+  const state = new Map<string, Map<string, GroupState>>();
+
+  function load(rules: readonly SigmaRule[]): void {
+    detections = rules.filter((r): r is DetectionRule => r.kind === 'detection');
+    correlations = rules.filter((r): r is CorrelationRule => r.kind === 'correlation');
+    silent = new Set();
+    byRef = new Map();
+    for (const c of correlations) {
+      for (const ref of c.rules) {
+        if (!c.generate) silent.add(ref);
+        byRef.set(ref, [...(byRef.get(ref) ?? []), c]);
+      }
+    }
+    for (const key of [...state.keys()]) if (!correlations.some((c) => c.id === key)) state.delete(key);
+  }
+  load(initial);
+
+  function groupValue(c: CorrelationRule, ruleRef: string, fields: Record<string, unknown>, field: string): string {
+    const alias = c.aliases[field];
+    const actual = alias ? (alias[ruleRef] ?? field) : field;
+    const v = fieldOf(fields, actual);
+    return v === undefined || v === null ? '' : Array.isArray(v) ? v.join(',') : String(v);
+  }
+
+  function feedCorrelation(c: CorrelationRule, ruleRef: string, e: EngineEvent, out: RaisedAlert[]): void {
+    const groupKey: Record<string, string> = {};
+    for (const g of c.groupBy) groupKey[g] = groupValue(c, ruleRef, e.fields, g);
+    // Group-by fields that are empty cannot correlate (a failure with no source IP is not a brute force from "").
+    if (c.groupBy.length && Object.values(groupKey).some((v) => v === '')) return;
+    const key = `${e.tenantId ?? ''}\u0000${c.groupBy.map((g) => groupKey[g]).join('\u0000')}`;
+    let groups = state.get(c.id);
+    if (!groups) state.set(c.id, (groups = new Map()));
+    let g = groups.get(key);
+    if (!g) {
+      if (groups.size >= MAX_GROUPS_PER_RULE) {
+        // Bounded memory: forget the oldest group (Map keeps insertion order).
+        const first = groups.keys().next().value;
+        if (first !== undefined) groups.delete(first);
+      }
+      g = { hits: [], quietUntil: 0, values: new Map() };
+      groups.set(key, g);
+    }
+    const t = e.ts.getTime();
+    const hit: Hit = { ts: t, id: e.id, rule: ruleRef };
+    if (c.condition.field) {
+      const v = fieldOf(e.fields, c.condition.field);
+      if (c.type === 'value_count') {
+        if (v === undefined || v === null || v === '') return;
+        hit.value = String(v);
+      } else hit.num = Number(v) || 0;
+    }
+    const prev = g.hits[g.hits.length - 1];
+    if (prev && t < prev.ts) {
+      // Out of order: keep the window sorted (rare; logs mostly arrive in time order).
+      let i = g.hits.length;
+      while (i > 0 && g.hits[i - 1]!.ts > t) i -= 1;
+      g.hits.splice(i, 0, hit);
+    } else g.hits.push(hit);
+    if (hit.value !== undefined) g.values.set(hit.value, (g.values.get(hit.value) ?? 0) + 1);
+    // Slide the window: drop hits older than the timespan from the front (amortised O(1) per event).
+    const latest = g.hits[g.hits.length - 1]!.ts;
+    let drop = 0;
+    while (drop < g.hits.length && (g.hits[drop]!.ts <= latest - c.timespanMs || g.hits.length - drop > MAX_WINDOW)) {
+      const old = g.hits[drop]!;
+      if (old.value !== undefined) {
+        const n = (g.values.get(old.value) ?? 1) - 1;
+        if (n <= 0) g.values.delete(old.value);
+        else g.values.set(old.value, n);
+      }
+      drop += 1;
+    }
+    if (drop) g.hits.splice(0, drop);
+    let fired = false;
+    switch (c.type) {
+      case 'event_count':
+        fired = compare(c.condition, g.hits.length);
+        break;
+      case 'value_count':
+        fired = compare(c.condition, g.values.size);
+        break;
+      case 'value_sum':
+        fired = compare(c.condition, g.hits.reduce((s, h) => s + (h.num ?? 0), 0));
+        break;
+      case 'value_avg':
+        fired = compare(c.condition, g.hits.reduce((s, h) => s + (h.num ?? 0), 0) / g.hits.length);
+        break;
+      case 'temporal':
+        fired = c.rules.every((r) => g!.hits.some((h) => h.rule === r));
+        break;
+      case 'temporal_ordered': {
+        let idx = 0;
+        for (const h of g.hits) if (h.rule === c.rules[idx]) idx += 1;
+        fired = idx >= c.rules.length;
+        break;
+      }
+    }
+    if (!fired || t < g.quietUntil) return;
+    const sorted = g.hits;
+    out.push({
+      ruleId: c.id,
+      title: c.title,
+      level: c.level,
+      tags: c.tags,
+      tenantId: e.tenantId,
+      groupKey,
+      eventIds: sorted.slice(-MAX_EVENT_IDS).map((h) => h.id),
+      firstSeen: new Date(sorted[0]!.ts),
+      lastSeen: new Date(sorted[sorted.length - 1]!.ts),
+    });
+    g.hits = [];
+    g.values = new Map();
+    g.quietUntil = t + c.timespanMs;
+  }
+
+  return {
+    load,
+    /** Rules loaded, by kind. */
+    counts: () => ({ detection: detections.length, correlation: correlations.length }),
+
+    /** Runs every rule over a batch of stored events (in order); returns the alerts raised. */
+    evaluate(events: readonly EngineEvent[]): RaisedAlert[] {
+      const out: RaisedAlert[] = [];
+      for (const e of events) {
+        const view = viewOf(e);
+        for (const r of detections) {
+          if (!logsourceMatches(r.logsource, e)) continue;
+          let hit = false;
+          try {
+            hit = r.match(view);
+          } catch {
+            hit = false;
+          }
+          if (!hit) continue;
+          const refs = [r.id, ...(r.name ? [r.name] : [])];
+          if (!refs.some((x) => silent.has(x))) {
+            out.push({ ruleId: r.id, title: r.title, level: r.level, tags: r.tags, tenantId: e.tenantId, groupKey: {}, eventIds: [e.id], firstSeen: e.ts, lastSeen: e.ts });
+          }
+          for (const ref of refs) for (const c of byRef.get(ref) ?? []) feedCorrelation(c, ref, e, out);
+        }
+      }
+      return out;
+    },
+
+    /** Forgets every open window (tests, rule reloads). */
+    reset(): void {
+      state.clear();
+    },
+  };
+}
+
+export type SigmaEngine = ReturnType<typeof createSigmaEngine>;

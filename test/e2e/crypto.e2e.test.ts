@@ -1,0 +1,264 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { totpAt } from '../../core/crypto/totp';
+import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
+import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
+
+/**
+ * The 国密 services in the console, the way a security administrator (安全管理员) meets them: `yiyun serve` over a
+ * fresh PostgreSQL database, the system administrator creates the security administrator through the API, then
+ * chromium logs in as her (password + TOTP): creates an SM4 master key, rotates it (version 2 becomes current,
+ * the API agrees), issues an SM2 双证书 pair with SAN and validity (the private keys shown once, the API lists both
+ * certificates), opens the signing certificate, and reads the 密评 crypto inventory with the new key and
+ * certificates counted. Screenshots go to test-output/e2e/crypto-*.png.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
+const OUT = path.join(ROOT, 'test-output', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 20_000;
+const UI_TIMEOUT_MS = 30_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function dbUrl(name: string): string {
+  const u = new URL(TEST_POSTGRES_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function adminSql(sql: string): Promise<void> {
+  const c = new Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+type Server = { child: ChildProcess; base: string; output: () => string; dataDir: string };
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-e2e-crypto-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    YIYUN_DATA_DIR: dataDir,
+    YIYUN_LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    YIYUN_RATE_LIMIT_PER_MINUTE: '100000',
+    YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  };
+  delete env.YIYUN_CONSOLE_DIR;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
+    const ready = await fetch(`${base}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) return { child, base, output: () => out, dataDir };
+    await sleep(250);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${out}`);
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+async function shot(page: Page, name: string): Promise<string> {
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+async function login(page: Page, base: string, loginId: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name="loginId"]', loginId);
+  await page.fill('input[name="password"]', password);
+  await page.click('[data-testid="login-submit"]');
+}
+
+test.serial('crypto console: a security administrator creates and rotates a key, issues a certificate pair and reads the crypto inventory', async (t) => {
+  t.timeout(600_000);
+  if (!existsSync(CONSOLE_INDEX)) {
+    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
+    return;
+  }
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
+    return;
+  }
+  mkdirSync(OUT, { recursive: true });
+  const dbName = `yiyun_e2e_crypto_${randomBytes(4).toString('hex')}`;
+  await adminSql(`CREATE DATABASE ${dbName}`);
+  let server: Server | null = null;
+  let browser: Browser | null = null;
+  const pageErrors: string[] = [];
+  const badResponses: string[] = [];
+  try {
+    server = await startServer(dbUrl(dbName));
+    const base = server.base;
+    const admin = new ApiClient(base);
+    await loginThroughFirstSteps(admin, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
+    const sec = await admin.post('/api/accounts', { loginId: 'miyao01', displayName: '安全员王敏', roles: ['secadmin'] });
+    t.is(sec.status, 201, JSON.stringify(sec.body));
+    const api = new ApiClient(base);
+    const secPassword = 'Miyao#2026sec';
+    const { secret } = await loginThroughFirstSteps(api, 'miyao01', sec.body.initialPassword as string, secPassword);
+    t.truthy(secret, 'the security administrator enrolled TOTP');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text().slice(0, 500)}`);
+    });
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
+    });
+
+    await login(page, base, 'miyao01', secPassword);
+    await page.locator('[data-testid="mfa-submit"]').waitFor();
+    await page.fill('input[name="code"]', totpAt({ secretBase32: secret! }, Date.now() + 30_000));
+    await page.click('[data-testid="mfa-submit"]');
+    await page.getByText('欢迎，安全员王敏').waitFor();
+    // The 密码服务 group is in the menu.
+    await page.getByText('密码服务', { exact: true }).waitFor();
+
+    // 1. A new master key through the form.
+    await page.goto(`${base}/kms-keys`);
+    await page.locator('[data-testid="key-create"]').click();
+    await page.fill('input[name="alias"]', 'his/db-disks');
+    await page.fill('input[name="rotationDays"]', '90');
+    await page.fill('textarea[name="description"]', 'HIS 数据库云硬盘的数据密钥封装');
+    await shot(page, 'crypto-01-key-create');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.locator('[data-testid="key-state"][data-state="enabled"]').waitFor();
+    t.is((await page.locator('[data-testid="key-version"]').textContent())?.trim(), '1');
+    const keys = (await api.get('/api/kms/keys?q=his')).body as { items: Array<{ id: string; alias: string; rotationDays: number; currentVersion: number }> };
+    const key = keys.items.find((k) => k.alias === 'his/db-disks');
+    t.truthy(key, 'the API lists the key');
+    t.is(key!.rotationDays, 90);
+    // A use of the key shows up in its usage log.
+    t.is((await api.post('/api/kms/encrypt', { keyId: key!.id, plaintext: Buffer.from('病历摘要').toString('base64') })).status, 200);
+
+    // 2. Rotate: version 2 becomes current.
+    await page.locator('[data-testid="key-rotate"]').click();
+    await page.getByRole('button', { name: '确认' }).click();
+    await page.locator('[data-testid="key-version"]', { hasText: '2' }).waitFor();
+    await page.locator('[data-testid="key-versions"] tbody tr').nth(1).waitFor();
+    t.is(await page.locator('[data-testid="key-versions"] tbody tr').count(), 2);
+    t.is((await api.get(`/api/kms/keys/${key!.id}`)).body.currentVersion, 2, 'the API has the rotation');
+    await page.reload();
+    await page.locator('[data-testid="key-versions"]').waitFor();
+    await page.getByText('encrypt', { exact: true }).first().waitFor();
+    await shot(page, 'crypto-02-key-rotated');
+
+    // 3. Issue a 双证书 pair with SAN and validity.
+    await page.goto(`${base}/certificates`);
+    await page.locator('[data-testid="crl-link"]').waitFor();
+    await page.locator('[data-testid="cert-issue"]').click();
+    await page.fill('input[name="commonName"]', 'his.liangcheng.local');
+    await page.fill('input[name="organization"]', '凉城县人民医院');
+    await page.fill('textarea[name="dnsNames"]', 'his.liangcheng.local, his-api.liangcheng.local');
+    await page.fill('textarea[name="ipAddresses"]', '10.20.1.5');
+    await page.fill('input[name="validityDays"]', '730');
+    await shot(page, 'crypto-03-cert-issue');
+    await page.locator('[data-testid="cert-issue-submit"]').click();
+    await page.locator('[data-testid="cert-issued"]').waitFor();
+    await page.getByText('-----BEGIN PRIVATE KEY-----').first().waitFor();
+    await shot(page, 'crypto-04-cert-issued');
+    const serial = (await page.locator('[data-testid="cert-issued-serial"]').textContent())?.trim();
+    const certs = (await api.get('/api/ca/certificates?q=his.liangcheng.local')).body as { items: Array<{ id: string; usage: string; serial: string; san: Array<{ type: string; value: string }>; notBefore: string; notAfter: string }> };
+    t.deepEqual(certs.items.map((c) => c.usage).sort(), ['encryption', 'signing'], 'the pair is issued');
+    const signing = certs.items.find((c) => c.usage === 'signing')!;
+    t.is(signing.serial, serial ?? '');
+    t.deepEqual(signing.san.map((s) => s.value), ['his.liangcheng.local', 'his-api.liangcheng.local', '10.20.1.5']);
+    const days = (Date.parse(signing.notAfter) - Date.parse(signing.notBefore)) / 86_400_000;
+    t.true(Math.abs(days - 730) < 1.1, `validity ${days} days`);
+    await page.locator('[data-testid="cert-open-signing"]').click();
+    await page.locator('[data-testid="cert-status"][data-status="valid"]').waitFor();
+    await page.locator('[data-testid="cert-pem"]', { hasText: 'BEGIN CERTIFICATE' }).waitFor();
+    await shot(page, 'crypto-05-cert-show');
+
+    // 4. The crypto inventory: algorithms with their OIDs, the new key and the pair counted, both zones' CAs.
+    await page.goto(`${base}/crypto-inventory`);
+    await page.locator('[data-testid="crypto-inventory"]').waitFor();
+    await page.locator('[data-testid="inventory-algorithms"]', { hasText: '1.2.156.10197.1.501' }).waitFor();
+    const inventoryText = (await page.locator('[data-testid="crypto-inventory"]').textContent()) ?? '';
+    for (const word of ['SM2', 'SM3', 'SM4-CTR + HMAC-SM3', '根 CA', '签发 CA', 'liangcheng-internet']) t.true(inventoryText.includes(word), `the inventory shows ${word}`);
+    t.regex((await page.locator('[data-testid="inventory-keys"]').textContent()) ?? '', /已启用.*KMS 生成.*1/);
+    t.regex((await page.locator('[data-testid="inventory-certificates"]').textContent()) ?? '', /签名有效\d+/);
+    await shot(page, 'crypto-06-inventory');
+
+    // The ferry history page renders (empty on a fresh zone) with the declared flows.
+    await page.goto(`${base}/ferry-transfers`);
+    await page.locator('[data-testid="ferry-flows"]', { hasText: 'internet-audit-logs' }).waitFor();
+    await shot(page, 'crypto-07-ferry');
+    await ctx.close();
+
+    t.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    t.deepEqual(badResponses, [], 'no forbidden or failed API calls from the console');
+  } catch (err) {
+    if (browser) {
+      const pages = browser.contexts().flatMap((c) => c.pages());
+      if (pages[0]) await shot(pages[0], 'crypto-failure').catch(() => undefined);
+    }
+    t.log(`server output:\n${server?.output() ?? ''}`);
+    t.log(`page errors: ${JSON.stringify(pageErrors)}; bad responses: ${JSON.stringify(badResponses)}`);
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (server) {
+      server.child.kill('SIGTERM');
+      const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
+      if (code === 'timeout') server.child.kill('SIGKILL');
+      rmSync(server.dataDir, { recursive: true, force: true });
+    }
+    await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+  }
+});
