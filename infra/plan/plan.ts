@@ -3,6 +3,7 @@ import { defaultPolicyContext, evaluatePolicies, type PolicyContext, type Violat
 import { hostCapacity, overCapacity, type Totals } from '../components/compute-plan';
 import type { EstateConfig } from '../config/config-schema';
 import { readEstateConfig } from '../config/load-config';
+import { policyContextOf } from './policy-context';
 import { buildEstate, type EstateSummary } from '../estate';
 import { recordingMocks, redact, type Recorded } from './mocks';
 import { declaredUsage, type UsageLine } from './usage-plan';
@@ -55,14 +56,8 @@ export interface PlanOptions {
 }
 
 /** The rules' context for a stack: the project's address plan, gatekeeper and lists. */
-export function policyContextOf(cfg: EstateConfig): PolicyContext {
-  return defaultPolicyContext({
-    zones: cfg.addressPlan,
-    gatekeeper: cfg.gatekeeper,
-    allowedImages: cfg.allowedImages,
-    backupPolicies: cfg.backupPolicies.map((b) => b.name),
-  });
-}
+// Kept in its own module so the control plane can use it without loading Pulumi.
+export { policyContextOf };
 
 // Pulumi's runtime (settings, mocks) is process-global: plans run one after another.
 let queue: Promise<unknown> = Promise.resolve();

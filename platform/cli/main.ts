@@ -8,7 +8,6 @@ import { auditVerifyCommand } from './audit-command';
 import { permissionsMarkdown } from './docs-command';
 import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
 import { ferryExportCli, ferryImportCli } from './ferry-command';
-import { runPlanCommand } from '../../infra/plan/plan-command';
 
 /** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
 export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process, setExit: (code: number) => void = (c) => (process.exitCode = c)) {
@@ -61,6 +60,8 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
     .option('--json', 'print one JSON document')
     .option('--diagram <file.svg>', 'draw the declared topology as SVG')
     .action(async (opts: { stack: string; json?: boolean; diagram?: string }) => {
+      // Loaded on demand: the Pulumi program is heavy and only `plan` needs it.
+      const { runPlanCommand } = require('../../infra/plan/plan-command') as typeof import('../../infra/plan/plan-command');
       setExit(await runPlanCommand({ stack: opts.stack, json: !!opts.json, diagram: opts.diagram }, io));
     });
 

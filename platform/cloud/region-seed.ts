@@ -1,6 +1,7 @@
 import { flavorCatalogue } from '../../infra/components/compute-plan';
 import type { EstateConfig } from '../../infra/config/config-schema';
-import { policyContextOf, type PlanResult } from '../../infra/plan/plan';
+import type { PlanResult } from '../../infra/plan/plan';
+import { policyContextOf } from '../../infra/plan/policy-context';
 import type { HostSeed, ImageSeed, RegionSeed } from './driver/cloud-driver';
 
 /** Floating-IP pools per external network: the plan names the networks but not their public ranges. */

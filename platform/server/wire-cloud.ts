@@ -2,7 +2,6 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { readEstateConfig } from '../../infra/config/load-config';
-import { planStack } from '../../infra/plan/plan';
 import { defaultPolicyContext, type ZoneAddress } from '../../policies';
 import { cloudModule, cloudRoutes, createCloudService, type DataKeyEraser } from '../cloud';
 import { createCloudDal } from '../cloud/cloud-dal';
@@ -19,7 +18,11 @@ type ZoneId = 'liangcheng-dmz' | 'liangcheng-internet';
 /** Where a zone's first bootstrap takes its region from (one function to swap). */
 async function regionSeed(zone: ZoneId, how: 'config' | 'plan' | 'demo'): Promise<RegionSeed> {
   if (how === 'demo') return demoSeed(zone);
-  if (how === 'plan') return seedFromPlan(await planStack(zone, { cwd: REPO }));
+  if (how === 'plan') {
+    // Loaded only for this seed mode: the Pulumi program's modules cost seconds at start-up.
+    const { planStack } = require('../../infra/plan/plan') as typeof import('../../infra/plan/plan');
+    return seedFromPlan(await planStack(zone, { cwd: REPO }));
+  }
   return seedFromConfig({ ...readEstateConfig(REPO, zone), stack: zone });
 }
 
