@@ -1,16 +1,12 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
+import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, sleep, dbUrl, adminSql, startServer, type Server, waitForExit, shot, login } from './e2e-support';
 
 /**
  * The compliance room in the console, the way an assessor (测评机构) meets it: `yiyun serve` over a fresh
@@ -22,103 +18,6 @@ import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/te
  * administrator records a manual verdict with an uploaded file through the form and runs the checks from the
  * dashboard.
  */
-
-const ROOT = path.resolve(__dirname, '../..');
-const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
-const OUT = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-const UI_TIMEOUT_MS = 30_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function dbUrl(name: string): string {
-  const u = new URL(TEST_POSTGRES_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminSql(sql: string): Promise<void> {
-  const c = new Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-type Server = { child: ChildProcess; base: string; output: () => string; dataDir: string };
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-e2e-cmp-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    YIYUN_DATA_DIR: dataDir,
-    YIYUN_LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    YIYUN_RATE_LIMIT_PER_MINUTE: '100000',
-    YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-  };
-  delete env.YIYUN_CONSOLE_DIR;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { child, base, output: () => out, dataDir };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${out}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-async function login(page: Page, base: string, loginId: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name="loginId"]', loginId);
-  await page.fill('input[name="password"]', password);
-  await page.click('[data-testid="login-submit"]');
-}
 
 test.serial('compliance console: an assessor sees the scores and evidence read-only and exports the pack; the security administrator records a verdict', async (t) => {
   t.timeout(300_000);
@@ -161,7 +60,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     });
   };
   try {
-    server = await startServer(dbUrl(dbName));
+    server = await startServer(dbUrl(dbName), 'cmp');
     const base = server.base;
     mark('server ready');
 

@@ -1,15 +1,11 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
+import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, dbUrl, adminSql, startServer, type Server, waitForExit, shot, login } from './e2e-support';
 
 /**
  * The 国密 services in the console, the way a security administrator (安全管理员) meets them: `yiyun serve` over a
@@ -19,103 +15,6 @@ import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/te
  * certificates), opens the signing certificate, and reads the 密评 crypto inventory with the new key and
  * certificates counted. Screenshots go to test-output/e2e/crypto-*.png.
  */
-
-const ROOT = path.resolve(__dirname, '../..');
-const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
-const OUT = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-const UI_TIMEOUT_MS = 30_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function dbUrl(name: string): string {
-  const u = new URL(TEST_POSTGRES_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminSql(sql: string): Promise<void> {
-  const c = new Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-type Server = { child: ChildProcess; base: string; output: () => string; dataDir: string };
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-e2e-crypto-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    YIYUN_DATA_DIR: dataDir,
-    YIYUN_LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    YIYUN_RATE_LIMIT_PER_MINUTE: '100000',
-    YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-  };
-  delete env.YIYUN_CONSOLE_DIR;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { child, base, output: () => out, dataDir };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${out}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(OUT, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-async function login(page: Page, base: string, loginId: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name="loginId"]', loginId);
-  await page.fill('input[name="password"]', password);
-  await page.click('[data-testid="login-submit"]');
-}
 
 test.serial('crypto console: a security administrator creates and rotates a key, issues a certificate pair and reads the crypto inventory', async (t) => {
   t.timeout(600_000);
@@ -135,7 +34,7 @@ test.serial('crypto console: a security administrator creates and rotates a key,
   const pageErrors: string[] = [];
   const badResponses: string[] = [];
   try {
-    server = await startServer(dbUrl(dbName));
+    server = await startServer(dbUrl(dbName), 'crypto');
     const base = server.base;
     const admin = new ApiClient(base);
     await loginThroughFirstSteps(admin, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
