@@ -413,12 +413,7 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     t.true(trail.body.items.filter((o: { kind: string }) => o.kind === 'vm').length >= 4, 'an order per VM');
 
     t.log(timings.join('; '));
-    // The bastion's recording player (asciinema-player, WebAssembly) is refused by the server's CSP
-    // (`script-src 'self'` without 'wasm-unsafe-eval') when its module loads: that is the bastion room's to
-    // fix, and this test is about the cloud pages, so exactly that error is logged here instead of failing.
-    const wasmCsp = (e: string) => /WebAssembly\.instantiate\(\).*Content Security Polic/.test(e);
-    if (pageErrors.some(wasmCsp)) t.log(`known, not the cloud's: ${pageErrors.filter(wasmCsp).length} WebAssembly CSP errors from the recording player`);
-    t.deepEqual(pageErrors.filter((e) => !wasmCsp(e)), [], 'no uncaught errors in the page');
+    t.deepEqual(pageErrors, [], 'no uncaught errors in the page');
     t.deepEqual(badResponses, [], 'no forbidden or failed API calls from the console');
     t.true(statSync(path.join(OUT, 'cloud-08-topology.png')).size > 10_000);
   } catch (err) {

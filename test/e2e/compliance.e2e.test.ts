@@ -43,9 +43,6 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
   const watch = (page: Page, who: string) => {
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on('pageerror', (err) => {
-      // Not this room's: the bastion's recording player (asciinema-player) compiles WebAssembly when the bundle
-      // loads, which the console's CSP (script-src 'self') refuses on every page. console.e2e.test.ts still sees it.
-      if (/WebAssembly\.instantiate\(\).*Content Security Policy/.test(String(err))) return;
       pageErrors.push(`${who}: ${String(err)}`);
     });
     // React reports a render error caught by react-admin's error page on the console, not as a page error.
