@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +87,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<number | null | '
 }
 
 async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(OUT, `${name}.png`);
+  const file = path.join(OUT, `console-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
@@ -141,9 +141,10 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
     return;
   }
-  // Screenshots of this run only (a stale failure.png would mislead).
-  rmSync(OUT, { recursive: true, force: true });
+  // Screenshots of this run only (a stale failure.png would mislead); the other browser tests write theirs
+  // into the same folder at the same time, so only this suite's files go.
   mkdirSync(OUT, { recursive: true });
+  for (const f of readdirSync(OUT)) if (f.startsWith('console-')) rmSync(path.join(OUT, f), { force: true });
 
   const started = Date.now();
   const timings: string[] = [];
