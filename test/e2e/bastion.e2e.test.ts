@@ -1,15 +1,10 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Client, type ClientChannel } from 'ssh2';
 import { totpAt } from '../../core/crypto/totp';
 import { startTestSshd, type TestSshd } from '../../security/bastion/sshd-testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
+import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, login, prerequisites, screenshots, sleep, startServer, stopServer, type Server, type TestDatabase } from './e2e-support';
 
 /**
  * The bastion in the console, the way the security team meets it: `yiyun serve` over a fresh PostgreSQL
@@ -20,89 +15,7 @@ import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/te
  * player, under the console's CSP) with the shell's output on screen. Screenshots go to test-output/e2e/bastion-*.png.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
-const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
-const OUT = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-const UI_TIMEOUT_MS = 20_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function adminSql(text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
-type Server = { child: ChildProcess; base: string; gatewayPort: number; output: () => string; dataDir: string };
-
-async function startServer(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const gatewayPort = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-bastion-e2e-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    YIYUN_DATA_DIR: dataDir,
-    YIYUN_LOG_LEVEL: 'warn',
-    YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    DATABASE_URL: databaseUrl,
-    YIYUN_BASTION_SSH_PORT: String(gatewayPort),
-  };
-  delete env.YIYUN_CONSOLE_DIR;
-  delete env.YIYUN_ZONES;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { child, base, gatewayPort, output: () => out, dataDir };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${out}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(OUT, `bastion-${name}.png`), fullPage: true });
-}
+const { shot, clear } = screenshots('bastion');
 
 async function until<T>(f: () => Promise<T | null | undefined | false>, what: string, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -156,19 +69,10 @@ async function recordedShell(port: number, user: string, password: string, secre
 
 test.serial('bastion console: a security administrator adds a command rule, finds a recorded session and replays it', async (t) => {
   t.timeout(240_000);
-  if (!existsSync(CONSOLE_INDEX)) {
-    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
-    return;
-  }
-  mkdirSync(OUT, { recursive: true });
-  for (const f of ['01-rule-form', '02-rules', '03-sessions', '04-replay', '05-assets', 'failure']) rmSync(path.join(OUT, `bastion-${f}.png`), { force: true });
+  if (!(await prerequisites(t))) return;
+  clear();
 
-  const dbName = `yiyun_e2e_bastion_${process.pid}_${Date.now().toString(36)}`;
-  await adminSql(`create database ${dbName}`);
+  const db: TestDatabase = await createDatabase('bastion');
   let sshd: TestSshd | null = null;
   let server: Server | null = null;
   let browser: Browser | null = null;
@@ -176,7 +80,9 @@ test.serial('bastion console: a security administrator adds a command rule, find
   const badResponses: string[] = [];
   try {
     sshd = await startTestSshd();
-    server = await startServer(`postgres://postgres@127.0.0.1:5432/${dbName}`);
+    // The SSH gateway on a loopback port of its own.
+    const gatewayPort = await freePort();
+    server = await startServer(db.url, 'bastion', { productionRateLimits: true, env: { YIYUN_BASTION_SSH_PORT: String(gatewayPort), YIYUN_ZONES: undefined } });
 
     // Through the API: the platform admin adds the asset, its (sealed) key and a grant; the accounts enrol TOTP.
     const admin = new ApiClient(server.base);
@@ -191,17 +97,14 @@ test.serial('bastion console: a security administrator adds a command rule, find
     t.is(grant.status, 201, JSON.stringify(grant.body));
 
     // The operator works in a recorded shell through the gateway.
-    const screen = await recordedShell(server.gatewayPort, `ops.li/${sshd.user}@his-db01`, 'Ops#Li2026xyz', op.secret, [{ send: 'echo replay-marker-$((6*7))', expect: 'replay-marker-42' }]);
+    const screen = await recordedShell(gatewayPort, `ops.li/${sshd.user}@his-db01`, 'Ops#Li2026xyz', op.secret, [{ send: 'echo replay-marker-$((6*7))', expect: 'replay-marker-42' }]);
     t.true(screen.includes('replay-marker-42'));
     const ended = await until(async () => {
       const r = await sec.client.get('/api/bastion/sessions?operator=ops.li');
       return (r.body.items as any[] | undefined)?.find((s) => s.kind === 'shell' && s.endedAt);
     }, 'the shell session to end');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -215,10 +118,7 @@ test.serial('bastion console: a security administrator adds a command rule, find
 
     try {
       // 1. The security administrator logs in: password, then the TOTP step (next time step: never a replay).
-      await page.goto(`${server.base}/login`);
-      await page.fill('input[name="loginId"]', 'sec.wang');
-      await page.fill('input[name="password"]', 'Sec#Wang2026xyz');
-      await page.click('[data-testid="login-submit"]');
+      await login(page, server.base, 'sec.wang', 'Sec#Wang2026xyz');
       await page.locator('[data-testid="mfa-submit"]').waitFor();
       await page.fill('input[name="code"]', totpAt({ secretBase32: sec.secret }, Date.now() + 30_000));
       await page.click('[data-testid="mfa-submit"]');
@@ -281,12 +181,8 @@ test.serial('bastion console: a security administrator adds a command rule, find
     t.deepEqual(badResponses, [], 'no forbidden or failed API calls from the console');
   } finally {
     await browser?.close().catch(() => undefined);
-    if (server) {
-      server.child.kill('SIGTERM');
-      if ((await waitForExit(server.child, STOP_TIMEOUT_MS)) === 'timeout') server.child.kill('SIGKILL');
-      rmSync(server.dataDir, { recursive: true, force: true });
-    }
+    if (server) await stopServer(server);
     await sshd?.stop();
-    await adminSql(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    await db.drop();
   }
 });

@@ -1,14 +1,9 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { statSync } from 'node:fs';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
+import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, createDatabase, launchChromium, login, prerequisites, screenshots, startServer, stopServer, type Server, type TestDatabase } from './e2e-support';
 
 /**
  * The tenant self-service cloud end to end, the way hospital IT meets it: `yiyun serve` (over a fresh
@@ -19,120 +14,8 @@ import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/te
  * restored, the topology diagram and the overview customised. Screenshots go to test-output/e2e/cloud-*.png.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
-const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
-const OUT = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-const UI_TIMEOUT_MS = 20_000;
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHv0dGVzdGtleWZvcnRoZWNsb3VkdGVzdHNvbmx5 ops@hospital';
-
-type Server = { child: ChildProcess; base: string; output: () => string; dataDir: string; dropDatabase(): Promise<void> };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A fresh PostgreSQL database for this run (PGlite's first start costs a minute on a loaded CI machine). */
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `yiyun_cloud_e2e_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
-}
-
-/**
- * A private copy of the built console: a rebuild of dist/console during the run (another `npm run build`)
- * would otherwise take index.html away under the browser. Checked complete (every asset index.html names).
- */
-function snapshotConsole(into: string): string {
-  for (let attempt = 0; attempt < 60; attempt++) {
-    const dir = path.join(into, `console-${attempt}`);
-    try {
-      cpSync(path.dirname(CONSOLE_INDEX), dir, { recursive: true });
-      const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
-      const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
-      if (assets.length > 0 && assets.every((a) => existsSync(path.join(dir, a)))) return dir;
-    } catch {
-      // a rebuild in progress: try again
-    }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
-  }
-  throw new Error('could not copy a complete build of the console (dist/console keeps changing)');
-}
-
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-cloud-e2e-'));
-  const consoleDir = snapshotConsole(dataDir);
-  const db = await createDatabase();
-  // The real server process (`npm start` runs this) over its own database; both zones on the embedded
-  // driver with the default timings, bootstrapped from the stack config. Only the admin's password is preset,
-  // so the API client can take the admin through its first login.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', YIYUN_DATA_DIR: dataDir, YIYUN_LOG_LEVEL: 'warn', YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD, DATABASE_URL: db.url, YIYUN_CONSOLE_DIR: consoleDir };
-  delete env.YIYUN_ZONES;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      await db.drop();
-      throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
-    }
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) return { child, base, output: () => out, dataDir, dropDatabase: db.drop };
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  await waitForExit(child, STOP_TIMEOUT_MS);
-  await db.drop();
-  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${out}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(OUT, `cloud-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
+const { shot, file, clear } = screenshots('cloud');
 
 /** Picks `option` in the MUI select labelled `label` (multi-selects are closed again with Escape). */
 async function choose(scope: Page | Locator, page: Page, label: RegExp, option: string | RegExp, multi = false): Promise<void> {
@@ -147,26 +30,23 @@ async function save(page: Page): Promise<void> {
 
 test.serial('cloud console: a tenant builds its network, VMs from a template, a batch, and restores a disk from the recycle bin', async (t) => {
   t.timeout(360_000);
-  // Another `npm run build` may be rewriting dist/console right now: give it a minute before calling it missing.
-  for (let i = 0; i < 120 && !existsSync(CONSOLE_INDEX); i++) await sleep(500);
-  if (!existsSync(CONSOLE_INDEX)) {
-    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
-    return;
-  }
-  mkdirSync(OUT, { recursive: true });
+  if (!(await prerequisites(t))) return;
+  clear();
   const started = Date.now();
   const timings: string[] = [];
   const mark = (what: string) => timings.push(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const server = await startServer();
-  mark('server ready');
+  // A fresh PostgreSQL database (PGlite's first start costs a minute on a loaded CI machine). The real server
+  // process (`npm start` runs this) over it; both zones on the embedded driver with the default timings,
+  // bootstrapped from the stack config. Only the admin's password is preset, so the API client can take the
+  // admin through its first login. A private copy of the console, in case dist/console is rebuilt meanwhile.
+  const db: TestDatabase = await createDatabase('cloud');
+  let server: Server | null = null;
   let browser: Browser | null = null;
   const pageErrors: string[] = [];
   const badResponses: string[] = [];
   try {
+    server = await startServer(db.url, 'cloud', { snapshotConsole: true, productionRateLimits: true, env: { YIYUN_ZONES: undefined } });
+    mark('server ready');
     // The platform side, through the API: a tenant with a quota and its administrator.
     const admin = new ApiClient(server.base);
     await loginThroughFirstSteps(admin, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
@@ -178,10 +58,7 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     const initial = acc.body.initialPassword as string;
     mark('tenant and account');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -192,10 +69,7 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     const base = server.base;
 
     // 1. First login of the tenant administrator: forced password change, TOTP enrolment, recovery codes.
-    await page.goto(`${base}/login`);
-    await page.fill('input[name="loginId"]', 'renmin.it');
-    await page.fill('input[name="password"]', initial);
-    await page.click('[data-testid="login-submit"]');
+    await login(page, base, 'renmin.it', initial);
     await page.waitForURL('**/password-change');
     await page.fill('input[name="currentPassword"]', initial);
     await page.fill('input[name="newPassword"]', 'Renmin#Cloud2026');
@@ -415,22 +289,19 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     t.log(timings.join('; '));
     t.deepEqual(pageErrors, [], 'no uncaught errors in the page');
     t.deepEqual(badResponses, [], 'no forbidden or failed API calls from the console');
-    t.true(statSync(path.join(OUT, 'cloud-08-topology.png')).size > 10_000);
+    t.true(statSync(file('08-topology')).size > 10_000);
   } catch (err) {
     if (browser) {
       const pages = browser.contexts().flatMap((c) => c.pages());
       if (pages[0]) await shot(pages[0], 'failure').catch(() => undefined);
     }
-    t.log(`server output:\n${server.output()}`);
+    t.log(`server output:\n${server?.output() ?? ''}`);
     t.log(`page errors: ${JSON.stringify(pageErrors)}; bad responses: ${JSON.stringify(badResponses)}`);
     throw err;
   } finally {
     await browser?.close().catch(() => undefined);
-    server.child.kill('SIGTERM');
-    const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
-    if (code === 'timeout') server.child.kill('SIGKILL');
-    rmSync(server.dataDir, { recursive: true, force: true });
-    await server.dropDatabase();
-    t.is(code, 0, `yiyun serve exits 0 on SIGTERM within ${STOP_TIMEOUT_MS / 1000} s`);
+    const code = server ? await stopServer(server) : null;
+    await db.drop();
+    if (server) t.is(code, 0, `yiyun serve exits 0 on SIGTERM within ${STOP_TIMEOUT_MS / 1000} s`);
   }
 });

@@ -1,12 +1,14 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, sleep, dbUrl, adminSql, startServer, type Server, waitForExit, shot, login } from './e2e-support';
+import { UI_TIMEOUT_MS, sleep, dbUrl, adminSql, launchChromium, login, prerequisites, screenshots, startServer, stopServer, tempDir, type Server } from './e2e-support';
+
+const { shot, clear } = screenshots('compliance');
 
 /**
  * The compliance room in the console, the way an assessor (测评机构) meets it: `yiyun serve` over a fresh
@@ -21,15 +23,10 @@ import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, sle
 
 test.serial('compliance console: an assessor sees the scores and evidence read-only and exports the pack; the security administrator records a verdict', async (t) => {
   t.timeout(300_000);
-  if (!existsSync(CONSOLE_INDEX)) {
-    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
-    return;
-  }
-  mkdirSync(OUT, { recursive: true });
+  if (!(await prerequisites(t))) return;
+  clear();
+  // Downloads (an evidence file, the pack) land in a directory of this run, never in the shared output folder.
+  const downloads = tempDir('compliance-downloads');
   const started = Date.now();
   const timings: string[] = [];
   const mark = (what: string) => timings.push(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -83,10 +80,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     t.true(failing.items.some((i) => i.id === 'L3-CES1-01'), 'L3-CES1-01 is 不符合');
     mark('checks ran');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const newContext = (): Promise<BrowserContext> => browser!.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
 
     // 3. The assessor's first login: one-time password → forced change → no MFA for this role.
@@ -116,7 +110,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     t.is((await page.locator('[data-testid="count-dengbao-l3-fail"]').textContent())?.replace(/\D/g, ''), String(overview.dengbao.counts.fail));
     t.is(await page.locator('[data-testid="compliance-run"]').count(), 0, 'the assessor cannot run the checks');
     t.is(await page.locator('[data-testid="compliance-export"]').count(), 1, 'the assessor may export');
-    const dashShot = await shot(page, '10-compliance-dashboard');
+    const dashShot = await shot(page, '10-dashboard');
     t.true(statSync(dashShot).size > 20_000, 'dashboard screenshot is not empty');
 
     // 5. The item list filtered by 不符合: every row says so, and L3-CES1-01 is among them.
@@ -136,7 +130,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
       throw new Error('the filtered list did not settle on the 不符合 items');
     });
     t.is(await rowChips.first().textContent(), '不符合');
-    await shot(page, '11-compliance-items-fail');
+    await shot(page, '11-items-fail');
 
     // 6. One item with its evidence: verdict, the check's structured evidence, a file that downloads.
     await page.locator('[data-testid="compliance-items"] tbody tr', { hasText: 'L3-CES1-01' }).click();
@@ -149,12 +143,12 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     const fileLinks = evidence.locator('[data-testid="evidence-file"]');
     if ((await fileLinks.count()) > 0) {
       const [dl] = await Promise.all([page.waitForEvent('download'), fileLinks.first().click()]);
-      const saved = path.join(OUT, `evidence-${dl.suggestedFilename()}`);
+      const saved = path.join(downloads, `evidence-${dl.suggestedFilename()}`);
       await dl.saveAs(saved);
       t.true(statSync(saved).size > 0, 'the evidence file downloads');
       rmSync(saved, { force: true });
     }
-    await shot(page, '12-compliance-item');
+    await shot(page, '12-item');
     mark('item checked');
 
     // 7. The export: a zip with the signed manifest inside.
@@ -166,10 +160,10 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
       (async () => {
         await page.click('[data-testid="compliance-export"]');
         await page.locator('[data-testid="export-progress"]').waitFor();
-        await shot(page, '13-compliance-exporting');
+        await shot(page, '13-exporting');
       })(),
     ]);
-    const zipPath = path.join(OUT, 'compliance-evidence-pack.zip');
+    const zipPath = path.join(downloads, 'compliance-evidence-pack.zip');
     await download.saveAs(zipPath);
     t.regex(download.suggestedFilename(), /^yiyun-evidence-.*\.zip$/);
     const zip = await JSZip.loadAsync(readFileSync(zipPath));
@@ -204,14 +198,14 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     await dialog.locator('textarea[name="note"]').fill('机房位于县医院信息中心三楼，有防震与防风记录，缺少防雨检查记录。');
     await dialog.locator('input[type="file"]').setInputFiles({ name: '机房巡检记录.txt', mimeType: 'text/plain', buffer: Buffer.from('2026-11 巡检：门禁正常，温湿度正常。\n') });
     await dialog.getByText('机房巡检记录.txt').waitFor();
-    await shot(sp, '14-compliance-verdict-form');
+    await shot(sp, '14-verdict-form');
     await dialog.getByRole('button', { name: '保存' }).click();
     await dialog.waitFor({ state: 'detached' });
     const manual = sp.locator('[data-testid="item-manual"] [data-testid="manual-verdict"]');
     await manual.first().waitFor();
     t.regex((await manual.first().textContent()) ?? '', /部分符合[\s\S]*secops01[\s\S]*机房巡检记录\.txt/);
     await sp.locator('[data-testid="item-verdict"][data-verdict="partial"]').waitFor();
-    await shot(sp, '15-compliance-item-manual');
+    await shot(sp, '15-item-manual');
     const detail = (await secClient.get('/api/compliance/items/L3-PES1-01')).body;
     t.is(detail.verdict, 'partial', 'the API has the recorded verdict');
     t.is(detail.manualVerdicts[0]?.files[0]?.name, '机房巡检记录.txt');
@@ -224,7 +218,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     await sp.click('[data-testid="compliance-run"]');
     await sp.locator('[data-testid="dengbao-trend"][data-points="2"]').waitFor({ timeout: 90_000 });
     t.is(await sp.locator('[data-testid="compliance-run"]').isEnabled(), true);
-    await shot(sp, '16-compliance-dashboard-secadmin');
+    await shot(sp, '16-dashboard-secadmin');
     await secCtx.close();
     mark('checks ran from the console');
 
@@ -234,19 +228,15 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
   } catch (err) {
     if (browser) {
       const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0]) await shot(pages[0], 'compliance-failure').catch(() => undefined);
+      if (pages[0]) await shot(pages[0], 'failure').catch(() => undefined);
     }
     t.log(`server output:\n${server?.output() ?? ''}`);
     t.log(`page errors: ${JSON.stringify(pageErrors)}; bad responses: ${JSON.stringify(badResponses)}`);
     throw err;
   } finally {
     await browser?.close().catch(() => undefined);
-    if (server) {
-      server.child.kill('SIGTERM');
-      const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
-      if (code === 'timeout') server.child.kill('SIGKILL');
-      rmSync(server.dataDir, { recursive: true, force: true });
-    }
+    if (server) await stopServer(server);
+    rmSync(downloads, { recursive: true, force: true });
     await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   }
 });

@@ -1,11 +1,8 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { statSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
+import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, launchChromium, login, prerequisites, screenshots, startServer, stopServer } from './e2e-support';
 
 /**
  * The console end to end, the way an operator meets it: `yiyun serve` on the embedded default (PGlite, no
@@ -16,81 +13,7 @@ import { totpAt } from '../../core/crypto/totp';
  * the MFA step.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
-const CONSOLE_INDEX = path.join(ROOT, 'dist', 'console', 'index.html');
-const OUT = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-const UI_TIMEOUT_MS = 20_000;
-
-type Server = { child: ChildProcess; base: string; adminPassword: string; output: () => string; dataDir: string };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function startServer(): Promise<Server> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiyun-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', YIYUN_DATA_DIR: dataDir, YIYUN_LOG_LEVEL: 'warn' };
-  // The real first start: the admin's one-time password is generated and printed, and the database is the embedded one.
-  delete env.YIYUN_ADMIN_PASSWORD;
-  delete env.DATABASE_URL;
-  delete env.YIYUN_CONSOLE_DIR;
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'yiyun.js'), 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let adminPassword: string | null = null;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`yiyun serve exited with ${child.exitCode}:\n${out}`);
-    }
-    adminPassword ??= /initial admin password: (\S+)/.exec(out)?.[1] ?? null;
-    if (adminPassword) {
-      const ready = await fetch(`${base}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ready) return { child, base, adminPassword, output: () => out, dataDir };
-    }
-    await sleep(250);
-  }
-  child.kill('SIGKILL');
-  await waitForExit(child, 5_000);
-  rmSync(dataDir, { recursive: true, force: true });
-  throw new Error(`yiyun serve was not ready within ${READY_TIMEOUT_MS / 1000} s (admin password line seen: ${adminPassword !== null}):\n${out}`);
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<number | null | 'timeout'> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve('timeout'), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(OUT, `console-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
+const { shot, clear } = screenshots('console');
 
 /** Password change, TOTP enrolment (code computed from the key shown on the page), recovery codes. Returns the TOTP key. */
 async function finishFirstLogin(page: Page, currentPassword: string, newPassword: string, onMfaPage?: () => Promise<void>): Promise<string> {
@@ -117,13 +40,6 @@ async function finishFirstLogin(page: Page, currentPassword: string, newPassword
   return secret;
 }
 
-async function loginWithPassword(page: Page, base: string, loginId: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name="loginId"]', loginId);
-  await page.fill('input[name="password"]', password);
-  await page.click('[data-testid="login-submit"]');
-}
-
 async function logout(page: Page): Promise<void> {
   await page.getByRole('button', { name: '个人中心' }).click();
   await page.getByRole('menuitem', { name: '退出登录' }).click();
@@ -133,32 +49,23 @@ async function logout(page: Page): Promise<void> {
 
 test.serial('console: first login, MFA enrolment, tenant creation, audit trail and chain verification', async (t) => {
   t.timeout(180_000);
-  if (!existsSync(CONSOLE_INDEX)) {
-    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
-    return;
-  }
-  // Screenshots of this run only (a stale failure.png would mislead); the other browser tests write theirs
+  if (!(await prerequisites(t))) return;
+  // Screenshots of this run only (a stale failure shot would mislead); the other browser tests write theirs
   // into the same folder at the same time, so only this suite's files go.
-  mkdirSync(OUT, { recursive: true });
-  for (const f of readdirSync(OUT)) if (f.startsWith('console-')) rmSync(path.join(OUT, f), { force: true });
+  clear();
 
   const started = Date.now();
   const timings: string[] = [];
   const mark = (what: string) => timings.push(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const server = await startServer();
+  // The real first start: the embedded database, the admin's one-time password generated and printed, the
+  // production rate limits.
+  const server = await startServer(null, 'console', { generatedAdminPassword: true, productionRateLimits: true });
   mark('server ready');
   let browser: Browser | null = null;
   const pageErrors: string[] = [];
   const badResponses: string[] = [];
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -176,7 +83,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     await page.waitForURL('**/login');
     mark('browser up');
     await shot(page, '00-login');
-    await loginWithPassword(page, server.base, 'admin', server.adminPassword);
+    await login(page, server.base, 'admin', server.adminPassword);
     const adminSecret = await finishFirstLogin(page, server.adminPassword, adminPassword, async () => {
       await shot(page, '01-mfa-enrolment');
     });
@@ -227,7 +134,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     mark('auditor created');
 
     // 4. The auditor's first login, then the trail: tenant.created is there and the chain verifies.
-    await loginWithPassword(page, server.base, 'auditor01', auditorInitial);
+    await login(page, server.base, 'auditor01', auditorInitial);
     await finishFirstLogin(page, auditorInitial, 'Shenji#2026audit');
     mark('auditor enrolled');
     await page.getByRole('menuitem', { name: '审计日志' }).click();
@@ -259,7 +166,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     await logout(page);
 
     // 5. The admin again: this time the second login step asks for the TOTP code (next time step: never a replay).
-    await loginWithPassword(page, server.base, 'admin', adminPassword);
+    await login(page, server.base, 'admin', adminPassword);
     await page.locator('[data-testid="mfa-submit"]').waitFor();
     await page.fill('input[name="code"]', totpAt({ secretBase32: adminSecret }, Date.now() + 30_000));
     await page.click('[data-testid="mfa-submit"]');
@@ -281,10 +188,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     throw err;
   } finally {
     await browser?.close().catch(() => undefined);
-    server.child.kill('SIGTERM');
-    const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
-    if (code === 'timeout') server.child.kill('SIGKILL');
-    rmSync(server.dataDir, { recursive: true, force: true });
+    const code = await stopServer(server);
     t.is(code, 0, `yiyun serve exits 0 on SIGTERM within ${STOP_TIMEOUT_MS / 1000} s`);
   }
 });

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, dbUrl, adminSql, startServer, type Server, waitForExit, shot, login } from './e2e-support';
+import { UI_TIMEOUT_MS, dbUrl, adminSql, launchChromium, login, prerequisites, screenshots, startServer, stopServer, type Server } from './e2e-support';
+
+const { shot, clear } = screenshots('crypto');
 
 /**
  * The 国密 services in the console, the way a security administrator (安全管理员) meets them: `yiyun serve` over a
@@ -18,15 +18,8 @@ import { ROOT, CONSOLE_INDEX, OUT, CHROMIUM, STOP_TIMEOUT_MS, UI_TIMEOUT_MS, dbU
 
 test.serial('crypto console: a security administrator creates and rotates a key, issues a certificate pair and reads the crypto inventory', async (t) => {
   t.timeout(600_000);
-  if (!existsSync(CONSOLE_INDEX)) {
-    t.fail(`the console is not built (${path.relative(ROOT, CONSOLE_INDEX)} is missing): run \`npm run build\` first (npm test does)`);
-    return;
-  }
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei (.ci/run does)`);
-    return;
-  }
-  mkdirSync(OUT, { recursive: true });
+  if (!(await prerequisites(t))) return;
+  clear();
   const dbName = `yiyun_e2e_crypto_${randomBytes(4).toString('hex')}`;
   await adminSql(`CREATE DATABASE ${dbName}`);
   let server: Server | null = null;
@@ -45,10 +38,7 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     const { secret } = await loginThroughFirstSteps(api, 'miyao01', sec.body.initialPassword as string, secPassword);
     t.truthy(secret, 'the security administrator enrolled TOTP');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     const page = await ctx.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -74,7 +64,7 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     await page.fill('input[name="alias"]', 'his/db-disks');
     await page.fill('input[name="rotationDays"]', '90');
     await page.fill('textarea[name="description"]', 'HIS 数据库云硬盘的数据密钥封装');
-    await shot(page, 'crypto-01-key-create');
+    await shot(page, '01-key-create');
     await page.getByRole('button', { name: '保存' }).click();
     await page.locator('[data-testid="key-state"][data-state="enabled"]').waitFor();
     t.is((await page.locator('[data-testid="key-version"]').textContent())?.trim(), '1');
@@ -95,7 +85,7 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     await page.reload();
     await page.locator('[data-testid="key-versions"]').waitFor();
     await page.getByText('encrypt', { exact: true }).first().waitFor();
-    await shot(page, 'crypto-02-key-rotated');
+    await shot(page, '02-key-rotated');
 
     // 3. Issue a 双证书 pair with SAN and validity.
     await page.goto(`${base}/certificates`);
@@ -106,11 +96,11 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     await page.fill('textarea[name="dnsNames"]', 'his.liangcheng.local, his-api.liangcheng.local');
     await page.fill('textarea[name="ipAddresses"]', '10.20.1.5');
     await page.fill('input[name="validityDays"]', '730');
-    await shot(page, 'crypto-03-cert-issue');
+    await shot(page, '03-cert-issue');
     await page.locator('[data-testid="cert-issue-submit"]').click();
     await page.locator('[data-testid="cert-issued"]').waitFor();
     await page.getByText('-----BEGIN PRIVATE KEY-----').first().waitFor();
-    await shot(page, 'crypto-04-cert-issued');
+    await shot(page, '04-cert-issued');
     const serial = (await page.locator('[data-testid="cert-issued-serial"]').textContent())?.trim();
     const certs = (await api.get('/api/ca/certificates?q=his.liangcheng.local')).body as { items: Array<{ id: string; usage: string; serial: string; san: Array<{ type: string; value: string }>; notBefore: string; notAfter: string }> };
     t.deepEqual(certs.items.map((c) => c.usage).sort(), ['encryption', 'signing'], 'the pair is issued');
@@ -122,7 +112,7 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     await page.locator('[data-testid="cert-open-signing"]').click();
     await page.locator('[data-testid="cert-status"][data-status="valid"]').waitFor();
     await page.locator('[data-testid="cert-pem"]', { hasText: 'BEGIN CERTIFICATE' }).waitFor();
-    await shot(page, 'crypto-05-cert-show');
+    await shot(page, '05-cert-show');
 
     // 4. The crypto inventory: algorithms with their OIDs, the new key and the pair counted, both zones' CAs.
     await page.goto(`${base}/crypto-inventory`);
@@ -132,12 +122,12 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     for (const word of ['SM2', 'SM3', 'SM4-CTR + HMAC-SM3', '根 CA', '签发 CA', 'liangcheng-internet']) t.true(inventoryText.includes(word), `the inventory shows ${word}`);
     t.regex((await page.locator('[data-testid="inventory-keys"]').textContent()) ?? '', /已启用.*KMS 生成.*1/);
     t.regex((await page.locator('[data-testid="inventory-certificates"]').textContent()) ?? '', /签名有效\d+/);
-    await shot(page, 'crypto-06-inventory');
+    await shot(page, '06-inventory');
 
     // The ferry history page renders (empty on a fresh zone) with the declared flows.
     await page.goto(`${base}/ferry-transfers`);
     await page.locator('[data-testid="ferry-flows"]', { hasText: 'internet-audit-logs' }).waitFor();
-    await shot(page, 'crypto-07-ferry');
+    await shot(page, '07-ferry');
     await ctx.close();
 
     t.deepEqual(pageErrors, [], 'no uncaught errors in the page');
@@ -145,19 +135,14 @@ test.serial('crypto console: a security administrator creates and rotates a key,
   } catch (err) {
     if (browser) {
       const pages = browser.contexts().flatMap((c) => c.pages());
-      if (pages[0]) await shot(pages[0], 'crypto-failure').catch(() => undefined);
+      if (pages[0]) await shot(pages[0], 'failure').catch(() => undefined);
     }
     t.log(`server output:\n${server?.output() ?? ''}`);
     t.log(`page errors: ${JSON.stringify(pageErrors)}; bad responses: ${JSON.stringify(badResponses)}`);
     throw err;
   } finally {
     await browser?.close().catch(() => undefined);
-    if (server) {
-      server.child.kill('SIGTERM');
-      const code = await waitForExit(server.child, STOP_TIMEOUT_MS);
-      if (code === 'timeout') server.child.kill('SIGKILL');
-      rmSync(server.dataDir, { recursive: true, force: true });
-    }
+    if (server) await stopServer(server);
     await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   }
 });
