@@ -14,6 +14,10 @@ ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0
 WORKDIR /app
+# The CJK font the PDF reports (bastion, DB audit) embed; without it they answer 503 report.pdf_font_missing.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 yiyun \
  && useradd --system --uid 10001 --gid yiyun --home-dir /app --shell /usr/sbin/nologin yiyun
 COPY --from=build --chown=root:root /app /app

@@ -1,25 +1,27 @@
 /**
- * DB-audit proxy throughput: `pgbench -S` (8 clients, ~10 s each) direct vs through our PostgreSQL proxy vs through
- * pgbouncer (session pooling, run as postgres from a temp dir), and a mysql2 prepared-SELECT loop (8 connections)
- * direct vs through the MySQL proxy. Targets: PG proxy ratio ≥ pgbouncer's; MySQL ≥ 0.8 × direct.
+ * DB-audit proxy throughput: `pgbench -S` (8 clients) direct vs through our PostgreSQL proxy vs through pgbouncer
+ * (session pooling, run as postgres from a temp dir), and a mysql2 prepared-SELECT loop (8 connections, in a child
+ * process like pgbench) direct vs through the MySQL proxy, in alternating rounds. Targets: PG proxy ratio ≥ pgbouncer's; MySQL ≥ 0.8 ×
+ * direct. Every proxied statement is stored (the recorder drains after each run and the drain time is charged).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
 import { createTestDatabase } from '../core/db/testing';
 import { createLogger } from '../core/log';
 import { createDbAuditService, createMysqlProxy, createPgProxy, dbauditModule } from '../security/dbaudit';
 import { freePort } from '../security/bastion/sshd-testing';
 import type { BenchModule } from './run';
 
-const SECONDS = Number(process.env.BENCH_DBAUDIT_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_DBAUDIT_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_DBAUDIT_ROUNDS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const DB = 'yiyun_pgbench';
 
-function pgbench(port: number): Promise<number> {
+function pgbench(port: number, seconds = SECONDS): Promise<number> {
   return new Promise((resolve, reject) => {
-    const p = spawn('pgbench', ['-S', '-n', '-c', '8', '-j', '2', '-T', String(SECONDS), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', DB], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('pgbench', ['-S', '-n', '-c', '8', '-j', '2', '-T', String(seconds), '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', DB], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d));
     p.stderr.on('data', (d: Buffer) => (out += d));
@@ -30,18 +32,18 @@ function pgbench(port: number): Promise<number> {
   });
 }
 
-async function mysqlLoop(port: number): Promise<number> {
-  const conns = await Promise.all(Array.from({ length: 8 }, () => mysql.createConnection({ host: '127.0.0.1', port, user: 'root', database: 'test' })));
-  const end = Date.now() + SECONDS * 1000;
-  let n = 0;
-  await Promise.all(conns.map(async (c) => {
-    while (Date.now() < end) {
-      await c.execute('select ? + 1 as x', [n]);
-      n++;
-    }
-  }));
-  await Promise.all(conns.map((c) => c.end()));
-  return n / SECONDS;
+/** The mysql2 loop in a child process (bench/support/mysql-loop.ts), like pgbench: the client never shares the proxy's thread. */
+function mysqlLoop(port: number, seconds = SECONDS): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import=tsx', path.join(__dirname, 'support', 'mysql-loop.ts'), String(port), String(seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d));
+    p.stderr.on('data', (d: Buffer) => (out += d));
+    p.on('close', (code) => {
+      const m = /rate ([\d.]+)/.exec(out);
+      return m ? resolve(Number(m[1])) : reject(new Error(`mysql loop failed (${code}): ${out.slice(-400)}`));
+    });
+  });
 }
 
 async function startPgbouncer(): Promise<{ port: number; stop(): void }> {
@@ -71,6 +73,7 @@ export const dbauditBench: BenchModule = {
   name: 'dbaudit',
   description: 'DB-audit proxies: pgbench -S direct / proxy / pgbouncer; mysql2 prepared loop direct / proxy',
   async run() {
+    const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
     try {
       execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-c', `create database ${DB}`], { stdio: 'ignore' });
     } catch {
@@ -86,24 +89,62 @@ export const dbauditBench: BenchModule = {
     const myPort = await myProxy.listen();
     const bouncer = await startPgbouncer();
     try {
-      const direct = await pgbench(5432);
-      const proxied = await pgbench(pgPort);
-      const pooled = await pgbench(bouncer.port);
-      const myDirect = await mysqlLoop(3306);
-      const myProxied = await mysqlLoop(myPort);
-      const backlog = svc.backlog();
-      const pgRatio = proxied / direct;
-      const bouncerRatio = pooled / direct;
-      const myRatio = myProxied / myDirect;
+      // The machine is shared: the paths alternate in short rounds so load changes hit all of them alike; each
+      // ratio is per round, the median is reported. After each proxied run the recorder must drain: that time is
+      // reported, and the sustained rate counts it (a proxy that only queued its audit work would not be faster).
+      const pg = { direct: [] as number[], proxy: [] as number[], sustained: [] as number[], bouncer: [] as number[], drainMs: [] as number[] };
+      const my = { direct: [] as number[], proxy: [] as number[], sustained: [] as number[], drainMs: [] as number[] };
+      const drain = async () => {
+        const t0 = Date.now();
+        await svc.flush();
+        return Date.now() - t0;
+      };
+      // Warm-up through both proxies (parser WebAssembly, JIT, first batches), not counted.
+      await pgbench(pgPort, 2);
+      await mysqlLoop(myPort, 2);
+      await drain();
+      for (let r = 0; r < ROUNDS; r++) {
+        const direct = await pgbench(5432);
+        const proxied = await pgbench(pgPort);
+        const d = await drain();
+        const pooled = await pgbench(bouncer.port);
+        pg.direct.push(direct);
+        pg.proxy.push(proxied / direct);
+        pg.sustained.push((proxied * SECONDS) / (SECONDS + d / 1000) / direct);
+        pg.bouncer.push(pooled / direct);
+        pg.drainMs.push(d);
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        const direct = await mysqlLoop(3306);
+        const proxied = await mysqlLoop(myPort);
+        const d = await drain();
+        my.direct.push(direct);
+        my.proxy.push(proxied / direct);
+        my.sustained.push((proxied * SECONDS) / (SECONDS + d / 1000) / direct);
+        my.drainMs.push(d);
+      }
+      const stats = svc.stats();
+      const pgRatio = median(pg.sustained);
+      const bouncerRatio = median(pg.bouncer);
+      const myRatio = median(my.sustained);
+      const direct = median(pg.direct);
+      const myDirect = median(my.direct);
+      const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' / ');
       return {
         rows: [
           { path: 'pgbench -S direct', rate: direct, ratio: 1, target: null, met: null },
-          { path: 'pgbench -S via audit proxy', rate: proxied, ratio: pgRatio, target: `≥ pgbouncer (${bouncerRatio.toFixed(2)})`, met: pgRatio >= bouncerRatio },
-          { path: 'pgbench -S via pgbouncer', rate: pooled, ratio: bouncerRatio, target: null, met: null },
+          { path: 'pgbench -S via audit proxy', rate: direct * pgRatio, ratio: pgRatio, target: `≥ pgbouncer (${bouncerRatio.toFixed(2)})`, met: pgRatio >= bouncerRatio },
+          { path: 'pgbench -S via pgbouncer', rate: direct * bouncerRatio, ratio: bouncerRatio, target: null, met: null },
           { path: 'mysql2 execute direct', rate: myDirect, ratio: 1, target: null, met: null },
-          { path: 'mysql2 execute via audit proxy', rate: myProxied, ratio: myRatio, target: '≥ 0.80', met: myRatio >= 0.8 },
+          { path: 'mysql2 execute via audit proxy', rate: myDirect * myRatio, ratio: myRatio, target: '≥ 0.80', met: myRatio >= 0.8 },
         ],
-        notes: [`${SECONDS} s per run, 8 clients; rates are TPS / statements per s; audit events still queued at the end: ${backlog}`],
+        notes: [
+          `${ROUNDS} rounds × ${SECONDS} s per path, 8 clients; rates are TPS / statements per s (median direct rate × median per-round ratio)`,
+          `PG per round — proxy (pgbench only): ${fmt(pg.proxy)}; proxy sustained (incl. audit drain): ${fmt(pg.sustained)}; pgbouncer: ${fmt(pg.bouncer)}; drain ms: ${pg.drainMs.join(' / ')}`,
+          `MySQL per round — proxy: ${fmt(my.proxy)}; sustained: ${fmt(my.sustained)}; drain ms: ${my.drainMs.join(' / ')}`,
+          `audit recorder: ${stats.stored} events stored in ${stats.batches} batches, ${stats.dropped} dropped, ${stats.failedBatches} failed batches, ${stats.queued} still queued`,
+          `load average before / after: ${loadBefore} / ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+        ],
         targetsMet: pgRatio >= bouncerRatio && myRatio >= 0.8,
       };
     } finally {

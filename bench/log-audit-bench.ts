@@ -3,7 +3,8 @@
  * with (a) a raw batched insert of the same normalised rows (this machine's limit for our row shape) and (b) rsyslog
  * with ompgsql writing the same syslog stream into the same database (when rsyslogd and ompgsql are installed);
  * then p95 latency of the 24 h top-10 aggregation and a filtered search over BENCH_LOG_EVENTS stored events
- * (default 10 million, generated with generate_series in a throwaway database).
+ * (default 10 million, generated with generate_series in a throwaway database; BENCH_LOG_EVENTS=100000 for a quick
+ * run). BENCH_LOG_LINES sets the ingest stream (default 200,000), BENCH_LOG_BATCH the batch size (default 2,000).
  * Targets: ≥ 30,000 events/s and ≥ 3 × rsyslog+ompgsql; p95 < 1 s.
  */
 import { spawn } from 'node:child_process';
@@ -17,11 +18,12 @@ import { systemActor } from '../core/authz';
 import { createTestDatabase, TEST_POSTGRES_ADMIN_URL } from '../core/db/testing';
 import { createLogAudit, logAuditModule, normalise, parseSigmaYaml, type SigmaRule } from '../security/audit';
 import { builtinRuleTexts } from '../security/audit/rules/rules-service';
-import { searchSchema } from '../security/audit/log-audit-schemas';
+import { aggregateSchema, searchSchema } from '../security/audit/log-audit-schemas';
 import type { BenchModule, BenchReport } from './run';
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 200_000);
 const STORED = Number(process.env.BENCH_LOG_EVENTS ?? 10_000_000);
+const BATCH = Number(process.env.BENCH_LOG_BATCH ?? 2000);
 const CORPORA = process.env.YIYUN_CORPORA ?? path.resolve(__dirname, '../../shared/corpora');
 const noAudit = { record: async () => ({ seq: 0, hash: '' }) };
 const actor = { ...systemActor('bench'), kind: 'account' as const, loginId: 'bench', roles: ['secadmin'] };
@@ -124,7 +126,10 @@ export const logAuditBench: BenchModule = {
     let oursRate = 0;
     let rawRate = 0;
     try {
-      const la = createLogAudit({ db: d1.db, audit: noAudit, tenants: { exists: async () => true }, writers: 4, batchSize: 2000, highWater: 40_000 });
+      const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+      dbUrl.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(d1.db)).rows[0]!.db}`;
+      // As `yiyun serve` runs it on PostgreSQL: COPY batches on four connections of their own.
+      const la = createLogAudit({ db: d1.db, copyUrl: dbUrl.toString(), audit: noAudit, tenants: { exists: async () => true }, writers: 4, batchSize: BATCH, highWater: 40_000 });
       await la.init();
       la.engine.load(rules);
       const now = new Date();
@@ -139,20 +144,23 @@ export const logAuditBench: BenchModule = {
 
       // (2) raw batched insert of the same normalised rows (no parse, no rules): the limit for this row shape.
       const norm = lines.map((l) => ({ ...normalise(l, { now }), receivedAt: now, tenantId: null, sourceId: null }));
-      await sql`truncate logaudit.events`.execute(d1.db);
-      const t1 = performance.now();
       const chunks: Array<typeof norm> = [];
-      for (let i = 0; i < norm.length; i += 2000) chunks.push(norm.slice(i, i + 2000));
-      let next = 0;
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (next < chunks.length) {
-          const c = chunks[next++]!;
-          await la.events.insertBatch(c);
-        }
-      }));
-      const rsecs = (performance.now() - t1) / 1000;
-      rawRate = norm.length / rsecs;
-      rows.push({ path: 'raw batched insert (unnest, 4 connections) of the same rows', events: norm.length, seconds: rsecs, 'events/s': rawRate });
+      for (let i = 0; i < norm.length; i += BATCH) chunks.push(norm.slice(i, i + BATCH));
+      const window = { from: new Date(now.getTime() - 86_400_000), to: new Date(now.getTime() + 86_400_000) };
+      for (const [label, write] of [
+        ['raw multi-row insert (insert … select unnest, 4 connections) of the same rows', (c: typeof norm) => la.events.insertBatch(c)],
+        ['raw COPY (4 connections) of the same rows: this machine\'s limit', (c: typeof norm) => la.events.writeBatch(c, window, async () => {})],
+      ] as const) {
+        await sql`truncate logaudit.events`.execute(d1.db);
+        const t1 = performance.now();
+        let next = 0;
+        await Promise.all(Array.from({ length: 4 }, async () => {
+          while (next < chunks.length) await write(chunks[next++]!);
+        }));
+        const rsecs = (performance.now() - t1) / 1000;
+        rawRate = Math.max(rawRate, norm.length / rsecs);
+        rows.push({ path: label, events: norm.length, seconds: rsecs, 'events/s': norm.length / rsecs });
+      }
       await la.stop();
 
       // (3) rsyslog + ompgsql into the same database.
@@ -170,6 +178,7 @@ export const logAuditBench: BenchModule = {
     const d2 = await createTestDatabase('postgres', [auditModule(), logAuditModule()]);
     let qTop = 0;
     let qSearch = 0;
+    let qText = 0;
     try {
       const la = createLogAudit({ db: d2.db, audit: noAudit, tenants: { exists: async () => true } });
       await la.init();
@@ -178,6 +187,9 @@ export const logAuditBench: BenchModule = {
       const sources = await sql<{ id: string }>`insert into logaudit.sources (name, kind, address) select 'bench-src-' || g, 'syslog', '10.9.' || (g / 256) || '.' || (g % 256) from generate_series(1, 200) g returning id`.execute(d2.db);
       const ids = sources.rows.map((r) => r.id);
       const t0 = performance.now();
+      // Bulk-load practice: drop the indexes, load, build them again (same definitions as the migrations made).
+      const indexes = (await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where schemaname = 'logaudit' and tablename = 'events'`.execute(d2.db)).rows;
+      for (const ix of indexes) await sql.raw(`drop index logaudit.${ix.name}`).execute(d2.db);
       // Spread over the last 7 days; 1 in 7 in the last 24 h.
       const step = 1_000_000;
       for (let lo = 1; lo <= STORED; lo += step) {
@@ -185,34 +197,59 @@ export const logAuditBench: BenchModule = {
         await sql`insert into logaudit.events (ts, received_at, source_id, host_name, source_ip, user_name, event_action, event_outcome, event_category, severity, parser, message, raw, fields)
           select now() - ((g % 604800) || ' seconds')::interval, now(), (${ids}::uuid[])[1 + (g * 7919) % 200], 'host' || (g % 50), ('10.' || (g % 200) || '.' || ((g / 200) % 250) || '.' || (g % 250))::inet,
             'user' || (g % 1000), case when g % 3 = 0 then 'ssh_login' when g % 3 = 1 then 'http_request' else 'sudo_command' end, case when g % 4 = 0 then 'failure' else 'success' end,
-            case when g % 3 = 0 then 'authentication' when g % 3 = 1 then 'web' else 'process' end, 1, 'bench', 'event ' || g, 'raw line ' || g, jsonb_build_object('source.port', g % 65535)
+            case when g % 3 = 0 then 'authentication' when g % 3 = 1 then 'web' else 'process' end, 1, 'bench', 'event ' || g,
+            case when g % 3 = 0 then 'sshd[' || (g % 9000) || ']: Failed password for user' || (g % 1000) || ' from 10.' || (g % 200) || '.' || ((g / 200) % 250) || '.' || (g % 250) || ' port ' || (g % 65535) || ' ssh2'
+                 when g % 3 = 1 then 'nginx: 10.' || (g % 200) || '.1.1 - - "GET /emr/record/' || g || '?view=full HTTP/1.1" 200 ' || (g % 9000) || ' "-" "Mozilla/5.0"'
+                 else 'sudo: user' || (g % 1000) || ' : TTY=pts/' || (g % 9) || ' ; PWD=/home ; USER=root ; COMMAND=/usr/bin/systemctl status his-' || (g % 50) end,
+            jsonb_build_object('source.port', g % 65535)
           from generate_series(${lo}::bigint, ${hi}::bigint) g`.execute(d2.db);
       }
-      await sql`analyze logaudit.events`.execute(d2.db);
-      notes.push(`${STORED.toLocaleString('en-US')} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s over 7 day partitions`);
+      const loaded = performance.now();
+      await sql`set maintenance_work_mem = '512MB'`.execute(d2.db);
+      // pg_indexes spells a partitioned table's index `ON ONLY` (parent only, no partition builds): build them all.
+      for (const ix of indexes) await sql.raw(ix.def.replace(' ON ONLY ', ' ON ')).execute(d2.db);
+      // What autovacuum does to an insert-only table soon after a load (visibility map: index-only scans).
+      await sql`vacuum analyze logaudit.events`.execute(d2.db);
+      notes.push(`${STORED.toLocaleString('en-US')} events generated in ${((loaded - t0) / 1000).toFixed(0)} s over 7 day partitions; ${indexes.length} indexes (${indexes.map((i) => i.name).join(', ')}) built in ${((performance.now() - loaded) / 1000).toFixed(0)} s`);
       const tops: number[] = [];
+      const terms: number[] = [];
       const searches: number[] = [];
-      for (let i = 0; i < 20; i++) {
+      const texts: number[] = [];
+      const from24h = new Date(now - 86_400_000).toISOString();
+      // One untimed round first: the timed ones measure a warm server, not the first read after the bulk load.
+      for (let i = -1; i < 20; i++) {
         let t = performance.now();
-        await la.search.dashboard(actor);
-        tops.push(performance.now() - t);
+        await la.search.aggregate(actor, aggregateSchema.parse({ type: 'terms', field: 'source.id', size: 10, from: from24h }));
+        if (i >= 0) terms.push(performance.now() - t);
         t = performance.now();
-        await la.search.search(actor, searchSchema.parse({ from: new Date(now - 86_400_000).toISOString(), filters: [{ field: 'event.outcome', value: 'failure' }, { field: 'user.name', value: `user${i * 37}` }], limit: 50 }));
-        searches.push(performance.now() - t);
+        await la.search.dashboard(actor);
+        if (i >= 0) tops.push(performance.now() - t);
+        t = performance.now();
+        await la.search.search(actor, searchSchema.parse({ from: new Date(now - 86_400_000).toISOString(), filters: [{ field: 'event.outcome', value: 'failure' }, { field: 'user.name', value: `user${(i + 1) * 37}` }], limit: 50 }));
+        if (i >= 0) searches.push(performance.now() - t);
+        t = performance.now();
+        await la.search.search(actor, searchSchema.parse({ from: new Date(now - 86_400_000).toISOString(), text: `record/${1 + 3 * (1000 + (i + 1) * 997)}?`, limit: 50 }));
+        if (i >= 0) texts.push(performance.now() - t);
       }
-      qTop = p95(tops);
+      const qTerms = p95(terms);
+      qTop = Math.max(qTerms, p95(tops));
       qSearch = p95(searches);
-      rows.push({ path: `dashboard (24 h top-10 sources/alerts, severity, categories, volume) over ${STORED.toLocaleString('en-US')}`, events: STORED, seconds: null, 'p95 ms': qTop });
+      qText = p95(texts);
+      const size = (await sql<{ b: string }>`select pg_size_pretty(pg_database_size(current_database())) as b`.execute(d2.db)).rows[0]!.b;
+      notes.push(`stored database: ${size}; each query run 20 times with different values`);
+      rows.push({ path: `24 h top-10 sources (terms aggregation) over ${STORED.toLocaleString('en-US')}`, events: STORED, seconds: null, 'p95 ms': qTerms });
+      rows.push({ path: `dashboard (24 h top-10 sources/alerts, severity, categories, volume) over ${STORED.toLocaleString('en-US')}`, events: STORED, seconds: null, 'p95 ms': p95(tops) });
       rows.push({ path: `filtered search (24 h, outcome + user, newest 50) over ${STORED.toLocaleString('en-US')}`, events: STORED, seconds: null, 'p95 ms': qSearch });
+      rows.push({ path: `full-text search (24 h, one word in raw, newest 50) over ${STORED.toLocaleString('en-US')}`, events: STORED, seconds: null, 'p95 ms': qText });
       await la.stop();
     } finally {
       await d2.close();
     }
     const rsRow = rows.find((r) => String(r.path).startsWith('rsyslog'));
     const rsRate = (rsRow?.['events/s'] as number | null) ?? null;
-    const targetsMet = oursRate >= 30_000 && (rsRate === null || oursRate >= 3 * rsRate) && qTop < 1000 && qSearch < 1000;
+    const targetsMet = oursRate >= 30_000 && (rsRate === null || oursRate >= 3 * rsRate) && qTop < 1000 && qSearch < 1000 && qText < 1000;
     notes.push('targets: ≥ 30,000 events/s, ≥ 3 × rsyslog+ompgsql, p95 < 1 s');
-    void rawRate;
+    notes.push(`yiyun / best raw write of the same rows = ${(oursRate / rawRate).toFixed(2)}`);
     return { columns: ['path', 'events', 'seconds', 'events/s', 'p95 ms'], rows, notes, targetsMet };
   },
 };

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bastionBench } from './bastion-bench';
 import { cloudBench } from './cloud-bench';
 import { runComplianceBench } from './compliance-bench';
 import { cryptoBench } from './crypto-bench';
@@ -46,7 +47,7 @@ const complianceBench: BenchModule = {
 };
 
 /** Every benchmark `npm run bench` knows, in run order. */
-export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench, logAuditBench, cloudBench, dbauditBench];
+export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench, logAuditBench, cloudBench, dbauditBench, bastionBench];
 
 function formatCell(cell: BenchCell | undefined): string {
   if (cell === null || cell === undefined) return '—';

@@ -7,7 +7,7 @@ import type { EffectiveItem, FileRef, StoredResult } from '../compliance-fns';
 import { VERDICT_LABELS } from '../verdict';
 import { buildSummaryReport } from './pack-docx';
 import { buildIndexHtml } from './pack-html';
-import { digestFile, listFiles, MANIFEST_FILE, MANIFEST_FORMAT, manifestBytes, SIGNATURE_FILE, type Manifest, type PackSigner } from './pack-manifest';
+import { digestFile, ENVELOPE_FILE, listFiles, MANIFEST_FILE, MANIFEST_FORMAT, manifestBytes, SIGNATURE_FILE, type Manifest, type PackSigner } from './pack-manifest';
 import { oscalAssessmentResults, oscalCatalog, YIYUN_NS } from './pack-oscal';
 import { buildRecordsWorkbook } from './pack-xlsx';
 
@@ -227,13 +227,15 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
   const mBytes = manifestBytes(manifest);
   await write(outDir, MANIFEST_FILE, mBytes);
   await write(outDir, SIGNATURE_FILE, `${deps.signer.sign(mBytes).toString('base64')}\n`);
+  const envelope = deps.signer.envelope?.(mBytes, 'evidence-pack manifest.json');
+  if (envelope) await write(outDir, ENVELOPE_FILE, `${JSON.stringify(envelope, null, 2)}\n`);
   progress('manifest', paths.length, paths.length, '清单已签名');
 
   let zipPath: string | null = null;
   if (opts.zip) {
     progress('zip', 0, 1, '打包 zip');
     const zip = new JSZip();
-    for (const p of [...paths, MANIFEST_FILE, SIGNATURE_FILE]) zip.file(`${path.basename(outDir)}/${p}`, await readFile(path.join(outDir, p)));
+    for (const p of [...paths, MANIFEST_FILE, SIGNATURE_FILE, ...(envelope ? [ENVELOPE_FILE] : [])]) zip.file(`${path.basename(outDir)}/${p}`, await readFile(path.join(outDir, p)));
     zipPath = `${outDir}.zip`;
     await writeFile(zipPath, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } }));
     progress('zip', 1, 1, zipPath);

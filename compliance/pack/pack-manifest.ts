@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { EnvelopeCheck } from '../../core/audit';
 import { sm2Verify, sm3Hex } from '../../core/crypto';
 
-/** Signs the manifest; the audit trail's CheckpointSigner and the signing service both fit. */
-export type PackSigner = { keyId: string; publicKeyHex: string; sign(data: Buffer): Buffer };
+/**
+ * Signs the manifest; the audit signer (the signing service under the zone CA's "audit-signer" certificate) fits.
+ * With `envelope`, the pack also carries the detached yiyun-sig/1 envelope with the certificate chain.
+ */
+export type PackSigner = { keyId: string; publicKeyHex: string; sign(data: Buffer): Buffer; envelope?: (data: Buffer, label: string) => Record<string, unknown> };
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.sig';
+/** The signing service's detached envelope over manifest.json (docs/crypto.md, yiyun-sig/1). */
+export const ENVELOPE_FILE = 'manifest.sig.json';
 export const MANIFEST_FORMAT = 'yiyun-evidence-pack/1';
 
 export type ManifestEntry = { path: string; size: number; sha256: string; sm3: string };
@@ -51,13 +57,23 @@ export function manifestBytes(m: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(m, null, 2)}\n`, 'utf8');
 }
 
-export type VerifyResult = { ok: boolean; problems: string[]; files: number; manifest?: Manifest };
+export type VerifyResult = {
+  ok: boolean;
+  problems: string[];
+  files: number;
+  manifest?: Manifest;
+  /** The signer certificate and its chain when the envelope was checked; `unchecked` when there was no verifier. */
+  certificate?: { subject: string | null; chain: string[] } | 'unchecked' | 'absent';
+};
 
 /**
  * Checks a pack directory: the SM2 signature over manifest.json (with the key in it, or a trusted one), every
  * listed file's size, SHA-256 and SM3, and that no file was added or removed.
  */
-export async function verifyEvidencePack(dir: string, opts: { trustedPublicKeyHex?: string } = {}): Promise<VerifyResult> {
+export async function verifyEvidencePack(
+  dir: string,
+  opts: { trustedPublicKeyHex?: string; verifyEnvelope?: (data: Buffer, envelope: unknown) => Promise<EnvelopeCheck & { chain?: string[] }> } = {},
+): Promise<VerifyResult> {
   const problems: string[] = [];
   let raw: Buffer;
   try {
@@ -74,8 +90,24 @@ export async function verifyEvidencePack(dir: string, opts: { trustedPublicKeyHe
   if (manifest.format !== MANIFEST_FORMAT || !Array.isArray(manifest.files) || !manifest.signer?.publicKey) {
     return { ok: false, problems: [`${MANIFEST_FILE} is not a ${MANIFEST_FORMAT} manifest`], files: 0 };
   }
-  const key = opts.trustedPublicKeyHex ?? manifest.signer.publicKey;
-  if (opts.trustedPublicKeyHex && opts.trustedPublicKeyHex !== manifest.signer.publicKey) {
+  // A valid envelope makes the manifest's key trusted through its certificate chain to the zone root.
+  let certificate: VerifyResult['certificate'] = 'absent';
+  let envelope: unknown = null;
+  try {
+    envelope = JSON.parse(await readFile(path.join(dir, ENVELOPE_FILE), 'utf8'));
+  } catch {
+    envelope = null;
+  }
+  let certified = false;
+  if (envelope !== null && opts.verifyEnvelope) {
+    const check = await opts.verifyEnvelope(raw, envelope);
+    certificate = { subject: check.signer, chain: check.chain ?? [] };
+    if (!check.valid) problems.push(`${ENVELOPE_FILE} does not verify: ${check.reason}`);
+    else if (check.publicKey !== manifest.signer.publicKey) problems.push(`${ENVELOPE_FILE} is signed by another key than the manifest names`);
+    else certified = true;
+  } else if (envelope !== null) certificate = 'unchecked';
+  const key = certified ? manifest.signer.publicKey : (opts.trustedPublicKeyHex ?? manifest.signer.publicKey);
+  if (!certified && opts.trustedPublicKeyHex && opts.trustedPublicKeyHex !== manifest.signer.publicKey) {
     problems.push(`the manifest names signing key ${manifest.signer.keyId}, which is not the trusted key`);
   }
   let sig: Buffer | null = null;
@@ -113,8 +145,8 @@ export async function verifyEvidencePack(dir: string, opts: { trustedPublicKeyHe
     if (d.sm3 !== f.sm3) problems.push(`${f.path}: SM3 differs from the manifest`);
   }
   for (const p of await listFiles(dir)) {
-    if (p === MANIFEST_FILE || p === SIGNATURE_FILE) continue;
+    if (p === MANIFEST_FILE || p === SIGNATURE_FILE || p === ENVELOPE_FILE) continue;
     if (!listed.has(p)) problems.push(`${p}: present but not listed in the manifest`);
   }
-  return { ok: problems.length === 0, problems, files: manifest.files.length, manifest };
+  return { ok: problems.length === 0, problems, files: manifest.files.length, manifest, certificate };
 }

@@ -32,6 +32,8 @@ type CheckpointsTable = {
   public_key: string;
   signature: string;
   reason: string;
+  /** The signing service's yiyun-sig/1 envelope (with the chain); null for checkpoints of the bare key file. */
+  envelope: unknown;
 };
 
 export type AuditTables = { 'audit.records': RecordsTable; 'audit.checkpoints': CheckpointsTable };
@@ -106,7 +108,11 @@ export function createAuditDal(raw: Kysely<any>) {
     },
 
     async insertCheckpoint(row: CheckpointsTable, tx: Kysely<any> = db): Promise<void> {
-      await asRoom<AuditTables>(tx).insertInto('audit.checkpoints').values(row).onConflict((oc) => oc.column('seq').doNothing()).execute();
+      await asRoom<AuditTables>(tx)
+        .insertInto('audit.checkpoints')
+        .values({ ...row, envelope: row.envelope == null ? null : JSON.stringify(row.envelope) })
+        .onConflict((oc) => oc.column('seq').doNothing())
+        .execute();
     },
 
     async lastCheckpoint(tx: Kysely<any> = db): Promise<Checkpoint | undefined> {

@@ -116,3 +116,35 @@ for (const kind of testDatabaseKinds()) {
     }
   });
 }
+
+test.serial('key continuity: checkpoints of a replaced key verify as a listed legacy key; envelopes are checked through the injected verifier', async (t) => {
+  const { d, trail } = await seeded(testDatabaseKinds().includes('postgres') ? 'postgres' : 'pglite', 4, 4);
+  try {
+    const next = generateSm2KeyPair();
+    // The certified signer: same raw signature, plus an envelope its verifier accepts only for the recorded key.
+    const certified = {
+      ...signerFromKeyPair('next-key', next.privateKey, next.publicKey),
+      envelope: (data: Buffer, label: string) => ({ format: 'test-envelope', label, data: data.toString('base64'), key: next.publicKey }),
+      verifyEnvelope: async (data: Buffer, e: any) =>
+        e.data === data.toString('base64') ? { valid: true, reason: null, signer: 'CN=audit-signer', publicKey: e.key as string } : { valid: false, reason: 'digest differs', signer: null, publicKey: null },
+    };
+    const later = createAuditTrail({ db: d.db, signer: certified, checkpointEvery: 4 });
+    for (let i = 0; i < 4; i++) await later.record({ actor, action: 'thing.created', target: { type: 'thing' } });
+    const cps = (await sql<{ envelope: any }>`select envelope from audit.checkpoints order by seq`.execute(d.db)).rows;
+    t.is(cps[0]!.envelope, null);
+    t.like(cps[1]!.envelope, { format: 'test-envelope', label: 'audit-checkpoint:8' });
+    // The old checkpoint is signed by a key that is neither current nor listed…
+    const v1 = await later.verify();
+    t.false(v1.ok);
+    t.regex(v1.firstBad!.reason, /unknown key \(test-key\)/);
+    // …and verifies once the old key is recorded as a trusted legacy key; the new one through its envelope.
+    t.like(await later.verify({ legacyPublicKeys: [pair.publicKey] }), { ok: true, checkpoints: 2 });
+    // A checkpoint whose envelope does not verify is named.
+    await sql.raw(`alter table audit.checkpoints disable trigger user; update audit.checkpoints set envelope = jsonb_set(envelope, '{data}', '"AAAA"') where seq = 8; alter table audit.checkpoints enable trigger user;`).execute(d.db);
+    const v2 = await later.verify({ legacyPublicKeys: [pair.publicKey] });
+    t.false(v2.ok);
+    t.regex(v2.firstBad!.reason, /checkpoint at record 8: its signature envelope does not verify \(digest differs\)/);
+  } finally {
+    await d.close();
+  }
+});

@@ -75,7 +75,10 @@ export function createAuditTrail(deps: AuditTrailDeps) {
   }
 
   async function writeCheckpoint(tx: Kysely<any>, seq: number, hash: string, reason: string): Promise<void> {
-    const signature = deps.signer.sign(checkpointPayload(seq, hash));
+    const payload = checkpointPayload(seq, hash);
+    const signature = deps.signer.sign(payload);
+    // The raw signature stays (same bytes as before the signing service); the envelope adds the certificate chain.
+    const envelope = deps.signer.envelope?.(payload, `audit-checkpoint:${seq}`) ?? null;
     await dal.insertCheckpoint(
       {
         seq,
@@ -85,6 +88,7 @@ export function createAuditTrail(deps: AuditTrailDeps) {
         public_key: deps.signer.publicKeyHex,
         signature: signature.toString('base64'),
         reason,
+        envelope,
       },
       tx,
     );
@@ -111,9 +115,14 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       });
     },
 
-    /** Walks the whole chain and every checkpoint; names the first record that does not fit. */
-    async verify(opts: { trustedPublicKeyHex?: string } = {}): Promise<ChainVerification> {
+    /**
+     * Walks the whole chain and every checkpoint; names the first record that does not fit. A checkpoint with an
+     * envelope is trusted through its certificate chain (to the zone root); one without (written by the bare key file)
+     * through the trusted key, or a legacy key listed in `legacyPublicKeys`.
+     */
+    async verify(opts: { trustedPublicKeyHex?: string; legacyPublicKeys?: readonly string[] } = {}): Promise<ChainVerification> {
       const trusted = opts.trustedPublicKeyHex ?? deps.signer.publicKeyHex;
+      const trustedKeys = new Set([trusted, ...(opts.legacyPublicKeys ?? [])]);
       const hashes = new Map<number, string>();
       let prev = GENESIS_HASH;
       let expected = 1;
@@ -143,10 +152,19 @@ export function createAuditTrail(deps: AuditTrailDeps) {
       }
       for (const c of checkpoints) {
         const seq = Number(c.seq);
-        if (c.public_key !== trusted) {
+        const payload = checkpointPayload(seq, c.hash);
+        let certified = false;
+        if (c.envelope != null && deps.signer.verifyEnvelope) {
+          const e = await deps.signer.verifyEnvelope(payload, c.envelope);
+          if (!e.valid || e.publicKey !== c.public_key) {
+            return { ok: false, records: count, checkpoints: checkpoints.length, lastSeq: after, firstBad: { seq, reason: `checkpoint at record ${seq}: its signature envelope does not verify (${e.reason ?? 'signed by another key than the recorded one'})` } };
+          }
+          certified = true;
+        }
+        if (!certified && !trustedKeys.has(c.public_key)) {
           return { ok: false, records: count, checkpoints: checkpoints.length, lastSeq: after, firstBad: { seq, reason: `checkpoint at record ${seq} is signed by an unknown key (${c.key_id})` } };
         }
-        if (!deps.signer.verify(checkpointPayload(seq, c.hash), Buffer.from(c.signature, 'base64'), trusted)) {
+        if (!deps.signer.verify(payload, Buffer.from(c.signature, 'base64'), c.public_key)) {
           return { ok: false, records: count, checkpoints: checkpoints.length, lastSeq: after, firstBad: { seq, reason: `checkpoint at record ${seq} has an invalid SM2 signature` } };
         }
         const seen = hashes.get(seq);

@@ -54,10 +54,20 @@ export type ChainVerification = {
   firstBad?: { seq: number; reason: string };
 };
 
-/** Signs checkpoints; implemented over core/crypto SM2 (and later the signing service). */
+/** What checking a detached signature envelope answers (the signing service's yiyun-sig/1, docs/crypto.md). */
+export type EnvelopeCheck = { valid: boolean; reason: string | null; signer: string | null; publicKey: string | null };
+
+/**
+ * Signs checkpoints, archive manifests and the evidence pack's manifest. The bare key file (signing-key.ts) only has
+ * `sign`/`verify`; platform/server swaps in the signing service, whose certificate (issued by the zone CA for the same
+ * key pair) adds `envelope` (a detached signature carrying the chain) and `verifyEnvelope` (chain to the zone root).
+ * core/ cannot import security/, hence the optional members instead of a dependency.
+ */
 export type CheckpointSigner = {
   keyId: string;
   publicKeyHex: string;
   sign(data: Buffer): Buffer;
   verify(data: Buffer, signature: Buffer, publicKeyHex?: string): boolean;
+  envelope?: (data: Buffer, label: string) => Record<string, unknown>;
+  verifyEnvelope?: (data: Buffer, envelope: unknown) => Promise<EnvelopeCheck>;
 };

@@ -5,7 +5,8 @@ import { systemActor } from '../../core/authz';
 import { loadOrCreateSigningKey } from '../../core/audit';
 import type { Settings } from '../../core/config';
 import { createLogger } from '../../core/log';
-import { buildContext } from '../server/context';
+import { verifyingSigner } from '../server/audit-signer';
+import { buildContext, openConfiguredDatabase } from '../server/context';
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
@@ -44,12 +45,25 @@ export async function evidenceVerifyCommand(settings: Settings, dir: string, opt
   // An assessor off-site passes the zone's public key; on the zone itself the local key file is the trust anchor.
   const localKey = path.resolve(settings.YIYUN_DATA_DIR, 'keys', 'audit-signing.json');
   const trusted = opts.publicKey ?? (existsSync(localKey) ? loadOrCreateSigningKey(settings.YIYUN_DATA_DIR).publicKeyHex : undefined);
-  if (!trusted) io.stderr.write('warning: no trusted public key (--public-key or a local key file): checking integrity against the key inside the pack only\n');
-  const r = await verifyEvidencePack(path.resolve(dir), { trustedPublicKeyHex: trusted });
-  if (r.ok) {
-    io.stdout.write(`evidence pack verified: ${r.files} files match the SM2-signed manifest\n`);
-    return 0;
+  // On the zone (a key file or DATABASE_URL), the envelope's certificate chain is checked against the zone CA's roots.
+  const database = existsSync(localKey) || settings.DATABASE_URL ? await openConfiguredDatabase(settings) : null;
+  try {
+    const verifier = database ? verifyingSigner(database.db, loadOrCreateSigningKey(settings.YIYUN_DATA_DIR), settings.YIYUN_ZONE).verifyEnvelope : undefined;
+    if (!trusted && !verifier) io.stderr.write('warning: no trusted public key (--public-key or a local key file): checking integrity against the key inside the pack only\n');
+    const r = await verifyEvidencePack(path.resolve(dir), {
+      trustedPublicKeyHex: trusted,
+      verifyEnvelope: verifier
+        ? (data, env) => verifier(data, env).catch((e: unknown) => ({ valid: false, reason: `the certificate chain cannot be checked here (${(e as Error).message})`, signer: null, publicKey: null }))
+        : undefined,
+    });
+    if (r.ok) {
+      const cert = typeof r.certificate === 'object' ? `; signer ${r.certificate.subject}, chain ${r.certificate.chain.join(' → ')} verified to the zone root` : r.certificate === 'unchecked' ? '; its certificate chain was not checked (no zone database here)' : '';
+      io.stdout.write(`evidence pack verified: ${r.files} files match the SM2-signed manifest${cert}\n`);
+      return 0;
+    }
+    io.stderr.write(`evidence pack FAILED verification:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 3;
+  } finally {
+    await database?.close();
   }
-  io.stderr.write(`evidence pack FAILED verification:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-  return 3;
 }

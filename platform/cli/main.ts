@@ -8,6 +8,7 @@ import { auditVerifyCommand } from './audit-command';
 import { permissionsMarkdown } from './docs-command';
 import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
 import { ferryExportCli, ferryImportCli } from './ferry-command';
+import { importRulesCommand } from './log-audit-command';
 
 /** Builds the `yiyun` command; `io` is injectable so tests run it in-process. */
 export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process, setExit: (code: number) => void = (c) => (process.exitCode = c)) {
@@ -114,6 +115,17 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
     .option('--json', 'one JSON line per bundle')
     .action(async (opts: { bundle?: string; dir?: string; json?: boolean }) => {
       setExit(await ferryImportCli(loadSettings(), { bundle: opts.bundle, dir: opts.dir, json: !!opts.json }, io));
+    });
+
+  const logAudit = program.command('log-audit').description('the log audit (日志审计)');
+  logAudit
+    .command('import-rules <paths...>')
+    .description('import Sigma YAML rule files (or directories of them) into the rule store; every file must compile or nothing is imported (exit 0 imported, 2 invalid files)')
+    .option('--disabled', 'import the rules disabled')
+    .option('--dry-run', 'check the files only')
+    .option('--json', 'print one JSON document')
+    .action(async (paths: string[], opts: { disabled?: boolean; dryRun?: boolean; json?: boolean }) => {
+      setExit(await importRulesCommand(loadSettings(), paths, opts, io));
     });
 
   program

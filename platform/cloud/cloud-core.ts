@@ -23,7 +23,7 @@ export type CloudServiceDeps = {
   db: Kysely<any>;
   dal: CloudDal;
   audit: Pick<AuditTrail, 'record' | 'search'>;
-  tenants: Pick<TenantsService, 'get'>;
+  tenants: Pick<TenantsService, 'get' | 'directory'>;
   /** one driver per zone */
   drivers: ReadonlyMap<string, CloudDriver>;
   /** the zones' address plan and lists, for admission by the 等保 rules */

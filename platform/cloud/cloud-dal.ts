@@ -27,7 +27,7 @@ export type ResourceRow = {
 };
 export type NewResource = Pick<ResourceRow, 'tenant_id' | 'zone' | 'kind' | 'name' | 'status' | 'created_by'> & Partial<Omit<ResourceRow, 'id' | 'created_at' | 'updated_at'>>;
 
-export type OrderRow = { id: string; tenant_id: string; zone: string; kind: string; action: string; resource_id: string | null; status: 'processing' | 'completed' | 'failed'; completes_at: Date | null; detail: Record<string, unknown>; created_by: string; created_at: Date; updated_at: Date };
+export type OrderRow = { id: string; tenant_id: string; zone: string; kind: string; action: string; resource_id: string | null; status: 'submitted' | 'running' | 'processing' | 'completed' | 'failed'; completes_at: Date | null; detail: Record<string, unknown>; created_by: string; created_at: Date; updated_at: Date };
 
 export type Usage = { vms: number; vcpu: number; ramGb: number; diskGb: number; volumes: number; networks: number; securityGroups: number; floatingIps: number; snapshots: number; backups: number };
 
@@ -81,7 +81,15 @@ export function createCloudDal(db: Kysely<any>) {
 
   function filtered(tx: Kysely<any>, f: Omit<ListFilter, 'offset' | 'limit' | 'sort' | 'order'>) {
     let q = tx.selectFrom('cloud.resources').where('kind', '=', f.kind);
-    if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
+    if (f.tenantId && f.kind === 'image') {
+      // A tenant's image list: its own, the public ones, and those shared with it while they are shared.
+      const t = f.tenantId;
+      q = q.where((eb) => eb.or([
+        eb('tenant_id', '=', t),
+        sql<boolean>`spec->>'visibility' = 'public'`,
+        sql<boolean>`(spec->>'visibility' = 'shared' and exists (select 1 from cloud.image_members m where m.image_id = cloud.resources.id and m.tenant_id = ${t}))`,
+      ]));
+    } else if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
     if (f.q) q = q.where('name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (f.status) q = q.where(EFFECTIVE, '=', f.status);
     if (f.parentId) q = q.where('parent_id', '=', f.parentId);
@@ -107,11 +115,29 @@ export function createCloudDal(db: Kysely<any>) {
       const col = f.sort === 'name' ? 'name' : f.sort === 'status' ? 'status' : 'created_at';
       // The page's ids first (an index-only scan however deep the offset), then only those rows from the heap.
       const page = filtered(tx, f).select('id').orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit);
-      const [rows, count] = await Promise.all([
-        tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status')).where('id', 'in', page).orderBy(col, f.order).orderBy('id', f.order).execute(),
-        filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-      ]);
-      return { rows: rows as ResourceRow[], total: Number(count?.n ?? 0) };
+      const rows = (await tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status')).where('id', 'in', page).orderBy(col, f.order).orderBy('id', f.order).execute()) as ResourceRow[];
+      // A short page that is not empty (or the first page) tells the total without counting the tenant's rows.
+      if (rows.length < f.limit && (rows.length > 0 || f.offset === 0)) return { rows, total: f.offset + rows.length };
+      const count = await filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      return { rows, total: Number(count?.n ?? 0) };
+    },
+
+    // ---- image members ----
+    async imageMembers(imageId: string, tx: Kysely<any> = db): Promise<{ tenant_id: string; added_by: string; added_at: Date }[]> {
+      return (await tx.selectFrom('cloud.image_members').select(['tenant_id', 'added_by', 'added_at']).where('image_id', '=', imageId).orderBy('added_at').orderBy('tenant_id').execute()) as never;
+    },
+    async isImageMember(imageId: string, tenantId: string, tx: Kysely<any> = db): Promise<boolean> {
+      return !!(await tx.selectFrom('cloud.image_members').select('tenant_id').where('image_id', '=', imageId).where('tenant_id', '=', tenantId).executeTakeFirst());
+    },
+    /** false when the tenant was a member already */
+    async addImageMember(imageId: string, tenantId: string, addedBy: string, tx: Kysely<any> = db): Promise<boolean> {
+      const r = await tx.insertInto('cloud.image_members').values({ image_id: imageId, tenant_id: tenantId, added_by: addedBy }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    /** false when the tenant was not a member */
+    async removeImageMember(imageId: string, tenantId: string, tx: Kysely<any> = db): Promise<boolean> {
+      const r = await tx.deleteFrom('cloud.image_members').where('image_id', '=', imageId).where('tenant_id', '=', tenantId).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
     },
 
     async byIds(ids: readonly string[], tx: Kysely<any> = db): Promise<ResourceRow[]> {
@@ -219,6 +245,20 @@ export function createCloudDal(db: Kysely<any>) {
       const values: Record<string, unknown> = { ...patch, updated_at: new Date() };
       if (patch.detail) values.detail = json(patch.detail);
       await tx.updateTable('cloud.orders').set(values).where('id', '=', id).execute();
+    },
+
+    /** VM orders the infrastructure has not settled yet, oldest first, with their VM's provider ref (null when the VM is gone). */
+    async pendingVmOrders(limit = 200, tx: Kysely<any> = db): Promise<(OrderRow & { provider_ref: string | null; vm_status: string | null })[]> {
+      const r = await sql<OrderRow & { provider_ref: string | null; vm_status: string | null }>`
+        select o.*, r.provider_ref, r.status as vm_status
+          from cloud.orders o left join cloud.resources r on r.id = o.resource_id
+         where o.status in ('submitted', 'running') and o.kind = 'vm'
+         order by o.created_at limit ${limit}`.execute(tx);
+      return r.rows;
+    },
+
+    async lockOrder(id: string, tx: Kysely<any>): Promise<OrderRow | undefined> {
+      return (await tx.selectFrom('cloud.orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()) as OrderRow | undefined;
     },
 
     async findOrder(id: string, tx: Kysely<any> = db): Promise<OrderRow | undefined> {

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { orderOutcome } from './order-watch';
 import { expandNamePattern, firstFreeIp, parseCidr, parseCsv, toCsv, vmTransition, cidrContains, canonicalIp } from './cloud-fns';
 import { chooseHost } from './driver/embedded/embedded-driver';
 
@@ -53,4 +54,15 @@ test('placement: capacity, purpose, strong and soft anti-affinity', (t) => {
   // soft anti-affinity falls back to h1
   t.is((chooseHost(hosts, flavor, new Set(['h1']), 'soft-anti-affinity') as { host: { id: string } }).host.id, 'h1');
   t.true('refused' in chooseHost([host('h1', 13)], flavor, new Set(), null));
+});
+
+test('orderOutcome: a VM order completes only on the settled state the driver reports, fails with the reason', (t) => {
+  t.deepEqual(orderOutcome('create', undefined, { status: 'BUILD', fault: null }), { wait: true });
+  t.deepEqual(orderOutcome('create', undefined, { status: 'ACTIVE', fault: null }), { complete: 'ACTIVE' });
+  t.deepEqual(orderOutcome('create', undefined, { status: 'ERROR', fault: 'No valid host was found.' }), { fail: 'No valid host was found.' });
+  t.true('fail' in orderOutcome('create', undefined, { status: 'DELETED', fault: null }));
+  t.deepEqual(orderOutcome('resize', 'ACTIVE', { status: 'VERIFY_RESIZE', fault: null }), { wait: true });
+  t.deepEqual(orderOutcome('resize', 'ACTIVE', { status: 'RESIZE', fault: null }), { wait: true });
+  t.deepEqual(orderOutcome('resize', 'SHUTOFF', { status: 'SHUTOFF', fault: null }), { complete: 'SHUTOFF' });
+  t.deepEqual(orderOutcome('resize', 'ACTIVE', { status: 'ACTIVE', fault: null }), { complete: 'ACTIVE' });
 });

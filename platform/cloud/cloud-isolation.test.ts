@@ -44,7 +44,8 @@ test.serial('tenant isolation: every cloud route, a second tenant, 0 reads and 0
     // Wait until A's resources have settled: the lifecycle job's own writes (BUILD → ACTIVE, …) are not B's doing.
     for (let i = 0; i < 150; i++) {
       const moving = await sql<{ n: number }>`select count(*)::int as n from cloud.resources where tenant_id = ${A.id} and next_status is not null`.execute(srv.ctx.database.db);
-      if (moving.rows[0]!.n === 0) break;
+      const pending = await sql<{ n: number }>`select count(*)::int as n from cloud.orders where tenant_id = ${A.id} and status in ('submitted', 'running')`.execute(srv.ctx.database.db);
+      if (moving.rows[0]!.n === 0 && pending.rows[0]!.n === 0) break;
       await sleep(200);
     }
     const foreign = new Set(Object.values(ids));
@@ -86,6 +87,8 @@ test.serial('tenant isolation: every cloud route, a second tenant, 0 reads and 0
       'POST /api/cloud/disks/:id/initialise': { filesystem: 'xfs' },
       'POST /api/cloud/disks/:id/extend': { sizeGb: 500 },
       'POST /api/cloud/backups/:id/restore': {},
+      'PUT /api/cloud/images/:id/visibility': { visibility: 'shared' },
+      'POST /api/cloud/images/:id/members': { tenantId: B.id },
     };
     // Creates without foreign references only touch B's own tenant: they are checked for reads, not for 404.
     const ownCreates = new Set(['POST /api/cloud/vpcs', 'POST /api/cloud/security-groups', 'POST /api/cloud/acls', 'POST /api/cloud/eips', 'POST /api/cloud/keypairs', 'POST /api/cloud/server-groups', 'POST /api/cloud/templates', 'POST /api/cloud/images', 'PUT /api/cloud/overview/layout']);
@@ -106,6 +109,8 @@ test.serial('tenant isolation: every cloud route, a second tenant, 0 reads and 0
         t.truthy(kind && ids[kind], `no foreign id for ${key}`);
         url = url.replace(':id', ids[kind!]!);
       }
+      // B asking to be (un)shared A's image is still a foreign id.
+      if (url.includes(':tenantId')) url = url.replace(':tenantId', B.id);
       if (url.includes(':ruleId')) url = url.replace(':ruleId', ids[seg === 'acls' ? 'acl_rule' : 'sg_rule']!);
       const method = r.method.toUpperCase();
       const res = await B.client.call(method, url, method === 'GET' || method === 'DELETE' ? undefined : (body[key] ?? {}));

@@ -114,6 +114,11 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     del('templates', 'a launch template', 'template.deleted', c.deleteTemplate),
     op('post', '/api/cloud/images', 'Import an image (RAW, VHD, QCOW2; converted to raw)', 'image.imported', S.importImage, ({ actor, body }) => c.importImage(actor, body), 201),
     del('images', 'an imported image', 'image.deleted', c.deleteImage),
+    op('put', '/api/cloud/images/:id/visibility', 'Make an image private or share it with member tenants (public: platform admin)', 'image.visibility_changed', S.imageVisibilityBody, ({ actor, params, body }) => svc.images.setVisibility(actor, params.id, body.visibility)),
+    defineRoute({ method: 'put', path: '/api/cloud/images/:id/publication', tag: TAG, summary: 'Set any image’s visibility, public included (platform admin)', access: 'cloud.admin', audit: 'image.visibility_changed', params: idParams, body: S.imageVisibilityBody, response: R, handler: ({ actor, params, body }) => svc.images.setVisibility(actor, params.id, body.visibility) }),
+    defineRoute({ method: 'get', path: '/api/cloud/images/:id/members', tag: TAG, summary: 'The tenants an image is shared with', access: 'cloud.read', params: idParams, response: listOf(S.imageMemberSchema), handler: ({ actor, params }) => svc.images.members(actor, params.id) }),
+    op('post', '/api/cloud/images/:id/members', 'Share an image with another tenant of the zone', 'image.member_added', S.imageMemberBody, ({ actor, params, body }) => svc.images.addMember(actor, params.id, body.tenantId), 201),
+    defineRoute({ method: 'delete', path: '/api/cloud/images/:id/members/:tenantId', tag: TAG, summary: 'Stop sharing an image with a tenant', access: 'cloud.operate', audit: 'image.member_removed', params: S.imageMemberParams, status: 204, handler: ({ actor, params }) => svc.images.removeMember(actor, params.id, params.tenantId) }),
   );
 
   // ---- storage ----

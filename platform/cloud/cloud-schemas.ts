@@ -164,6 +164,13 @@ export const importImage = z.strictObject({
   minDiskGb: z.number().int().min(1).max(500).default(40),
 });
 
+/** Who may see and boot an image: the owner tenant only, its members too, or every tenant (platform admin only). */
+export const imageVisibility = z.enum(['private', 'shared', 'public']);
+export const imageVisibilityBody = z.strictObject({ visibility: imageVisibility });
+export const imageMemberBody = z.strictObject({ tenantId: z.uuid() });
+export const imageMemberParams = z.strictObject({ id: z.uuid(), tenantId: z.uuid() });
+export const imageMemberSchema = z.object({ tenantId: z.string(), tenantName: z.string().nullable(), addedBy: z.string(), addedAt: z.date() });
+
 // ---- storage ----
 export const createDisk = z.strictObject({
   name: name(),
@@ -200,13 +207,13 @@ export const orderSchema = z.object({
   kind: z.string(),
   action: z.string(),
   resourceId: z.uuid().nullable(),
-  status: z.enum(['processing', 'completed', 'failed']),
+  status: z.enum(['submitted', 'running', 'processing', 'completed', 'failed']),
   detail: z.record(z.string(), z.unknown()),
   createdBy: z.string(),
   createdAt: timestamp(),
   updatedAt: timestamp(),
 });
-export const orderQuery = z.strictObject({ ...pageQuery, status: z.enum(['processing', 'completed', 'failed']).optional(), kind: optionalText(32) });
+export const orderQuery = z.strictObject({ ...pageQuery, status: z.enum(['submitted', 'running', 'processing', 'completed', 'failed']).optional(), kind: optionalText(32) });
 export const usageLine = z.object({ key: z.string(), limit: z.number(), used: z.number() });
 export const quotaUsage = z.object({ tenantId: z.uuid(), zone: z.string(), lines: z.array(usageLine) });
 

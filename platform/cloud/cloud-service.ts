@@ -7,7 +7,9 @@ import { toCsv } from './cloud-fns';
 import { WIDGETS, type ExportQuery, type Kind, type ListQuery } from './cloud-schemas';
 import { createComputeService } from './compute-service';
 import { createNetworkService } from './network-service';
+import { createOrderWatch } from './order-watch';
 import { createStorageService } from './storage-service';
+import { createImageSharing } from './image-sharing';
 
 const DEFAULT_LAYOUT = WIDGETS.map((type) => ({ type, w: type === 'operations' ? 12 : 6 }));
 
@@ -26,6 +28,8 @@ export function createCloudService(deps: CloudServiceDeps) {
   const network = createNetworkService(core);
   const compute = createComputeService(core, network);
   const storage = createStorageService(core, network);
+  const orderWatch = createOrderWatch(core);
+  const images = createImageSharing(core);
   const { dal } = deps;
 
   async function list(actor: Actor, kind: Kind, q: ListQuery & { parentId?: string }) {
@@ -40,7 +44,9 @@ export function createCloudService(deps: CloudServiceDeps) {
     compute,
     storage,
     list,
+    images,
     async get(actor: Actor, kind: Kind, id: string) {
+      if (kind === 'image') return images.get(actor, id);
       return toView(await core.owned(actor, kind, id));
     },
     async children(actor: Actor, parentKind: Kind, parentId: string, kind: Kind) {
@@ -151,8 +157,14 @@ export function createCloudService(deps: CloudServiceDeps) {
       }
       return { nodes, edges };
     },
-    /** Writes down timed transitions (the settle job). */
-    settle: () => dal.settle(),
+    /** Writes down timed transitions and settles the VM orders the drivers report done (the settle job). */
+    async settle() {
+      const n = await dal.settle();
+      await orderWatch.reconcile();
+      return n;
+    },
+    /** Only the order watch (tests, and a settle that must not wait for timings). */
+    reconcileOrders: () => orderWatch.reconcile(),
   };
 }
 

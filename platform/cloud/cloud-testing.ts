@@ -15,8 +15,8 @@ export function demoZonesFile(buildMs = 150): string {
 export const BIG_QUOTA = { vcpu: 1000, ramGb: 4000, diskGb: 100000, vms: 100, volumes: 300, networks: 10, securityGroups: 20, floatingIps: 10, snapshots: 50, backups: 50 };
 
 /** A server on PostgreSQL with the demo region, an admin, and a helper that makes a tenant with a logged-in member. */
-export async function cloudServer() {
-  const srv = await startTestServer('postgres', { YIYUN_ZONES: demoZonesFile() });
+export async function cloudServer(buildMs?: number) {
+  const srv = await startTestServer('postgres', { YIYUN_ZONES: demoZonesFile(buildMs), ...(process.env.CLOUD_TEST_LOG ? { YIYUN_LOG_LEVEL: 'error' } : {}) });
   const admin = new ApiClient(srv.url);
   await loginThroughFirstSteps(admin, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
   let n = 0;

@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { CloudService } from './cloud-service';
+import { sql } from 'kysely';
 import { cloudServer, KYLIN, network } from './cloud-testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,6 +36,7 @@ test.serial('tenant cloud end to end on the embedded driver', async (t) => {
     t.is(batch.status, 201);
     t.deepEqual(batch.body.items.map((v: { name: string }) => v.name), ['web-01', 'web-02', 'web-03']);
     await sleep(300);
+    await cloud.settle(); // the order watch: the region reports the servers ACTIVE once built
     const vms = await c.get('/api/cloud/vms?sort=name&order=asc');
     t.is(vms.body.total, 4);
     t.true(vms.body.items.every((v: { status: string }) => v.status === 'ACTIVE'));
@@ -59,6 +61,7 @@ test.serial('tenant cloud end to end on the embedded driver', async (t) => {
     const rs = await c.post(`/api/cloud/vms/${v1}/resize`, { flavor: 'g1.4c16g' });
     t.is(rs.body.status, 'RESIZE');
     await sleep(250);
+    await cloud.settle();
     const resized = await c.get(`/api/cloud/vms/${v1}`);
     t.is(resized.body.status, 'SHUTOFF');
     t.is(resized.body.vcpus, 4);
@@ -87,6 +90,7 @@ test.serial('tenant cloud end to end on the embedded driver', async (t) => {
 
     // HaVIP bound to two VMs in its subnet, and an EIP on the HaVIP
     await sleep(250);
+    await cloud.settle();
     const hv = await c.post('/api/cloud/havips', { name: 'vip-pg', subnetId: net.subnet, ip: '192.168.1.200' });
     t.is(hv.body.spec.ip, '192.168.1.200');
     t.is((await c.post('/api/cloud/nics', { name: 'taken', subnetId: net.subnet, ip: '192.168.1.200' })).body.code, 'cloud.ip_in_use');
@@ -151,13 +155,28 @@ test.serial('tenant cloud end to end on the embedded driver', async (t) => {
     // ACL rules: import CSV, refuse a world-open SSH allow, export
     const acl = await c.post('/api/cloud/acls', { name: 'acl-app' });
     const imp = await c.post(`/api/cloud/acls/${acl.body.id}/import`, { format: 'csv', content: 'direction,priority,action,protocol,source,destination,destinationPort,description\ningress,10,allow,tcp,10.20.0.0/22,0.0.0.0/0,22,bastion\ningress,20,deny,any,0.0.0.0/0,0.0.0.0/0,,rest\n' });
-    t.is(imp.body.imported, 2);
+    t.is(imp.body.imported, 2, JSON.stringify(imp.body));
     const badImp = await c.post(`/api/cloud/acls/${acl.body.id}/import`, { format: 'json', content: JSON.stringify([{ direction: 'ingress', priority: 30, action: 'allow', protocol: 'tcp', source: '0.0.0.0/0', destinationPort: '3389' }]) });
     t.is(badImp.body.code, 'cloud.policy_violation');
     t.is((await c.get(`/api/cloud/acls/${acl.body.id}/rules`)).body.total, 2);
     t.is((await c.post(`/api/cloud/acls/${acl.body.id}/associate`, { subnetIds: [net.subnet] })).body.spec.subnetIds.length, 1);
     const exp = await c.call('GET', `/api/cloud/acls/${acl.body.id}/export?format=json`);
     t.is((exp.body as unknown as unknown[]).length, 2);
+    // the region enforces what the control plane holds: rules in order and the associated subnet (embedded: its acls table)
+    const db = srv.ctx.database.db;
+    const enforced = async () => (await sql<{ name: string; enabled: boolean; rules: { priority: number; source: string | null }[]; subnet_refs: string[] }>`select a.name, a.enabled, a.rules, a.subnet_refs from cloud_embedded.acls a join cloud.resources r on r.provider_ref = a.id::text where r.id = ${acl.body.id}`.execute(db)).rows;
+    const subnetRef = (await sql<{ provider_ref: string }>`select provider_ref from cloud.resources where id = ${net.subnet}`.execute(db)).rows[0]!.provider_ref;
+    let held = await enforced();
+    t.is(held.length, 1);
+    t.deepEqual(held[0]!.rules.map((r) => [r.priority, r.source]), [[10, '10.20.0.0/22'], [20, null]]);
+    t.deepEqual(held[0]!.subnet_refs, [subnetRef]);
+    const rule20 = (await c.get(`/api/cloud/acls/${acl.body.id}/rules`)).body.items.find((r: { spec: { priority: number } }) => r.spec.priority === 20);
+    t.is((await c.delete(`/api/cloud/acls/${acl.body.id}/rules/${rule20.id}`)).status, 204);
+    t.is((await c.patch(`/api/cloud/acls/${acl.body.id}`, { enabled: false })).body.status, 'disabled');
+    held = await enforced();
+    t.is(held[0]!.rules.length, 1);
+    t.false(held[0]!.enabled);
+    t.truthy((await c.get(`/api/cloud/acls/${acl.body.id}`)).body.spec.provider.ref);
 
     // images: QCOW2 import records the conversion to raw
     const img = await c.post('/api/cloud/images', { name: 'centos-custom', format: 'qcow2', osType: 'linux', sizeGb: 10 });
@@ -217,3 +236,132 @@ test.serial('quotas and capacity: exhaustion is refused, and racing creates neve
   }
 });
 
+
+test.serial('orders follow the region: submitted → running while the server builds, completed on ACTIVE, failed when it is gone', async (t) => {
+  const { srv, tenant } = await cloudServer(60_000);
+  try {
+    const cloud = srv.ctx.rooms.get('cloud')!.exports!.cloud as CloudService;
+    const db = srv.ctx.database.db;
+    const c = (await tenant('lc-o')).client;
+    const net = await network(c);
+    const spec = { flavor: 'c1.2c4g', imageId: KYLIN, subnetIds: [net.subnet], keypairId: net.keypair };
+    const vm = await c.post('/api/cloud/vms', { name: 'slow-1', spec });
+    t.is(vm.status, 201, JSON.stringify(vm.body));
+    await cloud.settle();
+    // the region still builds it (60 s): the order is running, the VM BUILD, however long the console waits
+    let orders = (await c.get('/api/cloud/orders')).body.items;
+    t.deepEqual(orders.map((o: { status: string }) => o.status), ['running']);
+    t.is((await c.get(`/api/cloud/vms/${vm.body.id}`)).body.status, 'BUILD');
+    t.is((await c.get('/api/cloud/orders?status=running')).body.total, 1);
+
+    // the hypervisor is done: the next watch completes the order and the VM is ACTIVE
+    await sql`update cloud_embedded.servers set busy_until = now()`.execute(db);
+    t.deepEqual(await cloud.reconcileOrders(), { completed: 1, failed: 0 });
+    orders = (await c.get('/api/cloud/orders')).body.items;
+    t.is(orders[0].status, 'completed');
+    t.is(orders[0].detail.settledAs, 'ACTIVE');
+    t.is((await c.get(`/api/cloud/vms/${vm.body.id}`)).body.status, 'ACTIVE');
+
+    // resize: running through RESIZE, completed when the server is ACTIVE again
+    const rs = await c.post(`/api/cloud/vms/${vm.body.id}/resize`, { flavor: 'g1.4c16g' });
+    t.is(rs.body.status, 'RESIZE', JSON.stringify(rs.body));
+    await cloud.settle();
+    const resize = (await c.get('/api/cloud/orders')).body.items.find((o: { action: string }) => o.action === 'resize');
+    t.is(resize.status, 'running');
+    await sql`update cloud_embedded.servers set busy_until = now()`.execute(db);
+    await cloud.settle();
+    t.is((await c.get(`/api/cloud/orders/${resize.id}`)).body.status, 'completed');
+    t.is((await c.get(`/api/cloud/vms/${vm.body.id}`)).body.status, 'ACTIVE');
+
+    // a server that disappears from the region fails its order with the reason; the VM holds no quota
+    const lost = await c.post('/api/cloud/vms', { name: 'lost-1', spec });
+    const ref = (await sql<{ provider_ref: string }>`select provider_ref from cloud.resources where id = ${lost.body.id}`.execute(db)).rows[0]!.provider_ref;
+    await sql`delete from cloud_embedded.servers where id = ${ref}`.execute(db);
+    await cloud.settle();
+    const failed = (await c.get('/api/cloud/orders?status=failed')).body.items;
+    t.is(failed.length, 1);
+    t.regex(failed[0].detail.reason, /gone/);
+    const lv = (await c.get(`/api/cloud/vms/${lost.body.id}`)).body;
+    t.is(lv.status, 'ERROR');
+    t.is(lv.vcpus, 0);
+    const audit = await sql<{ action: string }>`select action from audit.records where target_id = ${lost.body.id}`.execute(db);
+    t.true(audit.rows.some((r) => r.action === 'vm.create_failed'));
+  } finally {
+    await srv.cleanup();
+  }
+});
+
+test.serial('image sharing: private, shared with member tenants, public only by the platform admin', async (t) => {
+  const { srv, admin, tenant } = await cloudServer();
+  try {
+    const db = srv.ctx.database.db;
+    const A = await tenant('img-a');
+    const B = await tenant('img-b');
+    const a = A.client;
+    const b = B.client;
+    const img = await a.post('/api/cloud/images', { name: 'his-win', format: 'vhd', osType: 'windows', sizeGb: 30 });
+    t.is(img.status, 201, JSON.stringify(img.body));
+    const id = img.body.id as string;
+    t.is(img.body.spec.visibility, 'private');
+    await sleep(400); // importing → active (150 ms in the test region)
+    const netB = await network(b, '10.77.0.0/16', '10.77.1.0/24');
+    const bootB = () => b.post('/api/cloud/vms', { name: 'b-vm', spec: { flavor: 'c1.2c4g', imageId: id, subnetIds: [netB.subnet], keypairId: netB.keypair } });
+
+    // private: B neither sees nor boots it, nor changes it
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 404);
+    t.false((await b.get('/api/cloud/images')).body.items.some((i: { id: string }) => i.id === id));
+    const hidden = await bootB();
+    t.is(hidden.status, 404, JSON.stringify(hidden.body));
+    t.is((await b.call('PUT', `/api/cloud/images/${id}/visibility`, { visibility: 'shared' })).status, 404);
+    t.is((await b.call('POST', `/api/cloud/images/${id}/members`, { tenantId: B.id })).status, 404);
+
+    // a tenant never makes an image public (it would reach every tenant): a stable code
+    const pub = await a.call('PUT', `/api/cloud/images/${id}/visibility`, { visibility: 'public' });
+    t.is(pub.status, 403);
+    t.is(pub.body.code, 'cloud.image_public_admin_only');
+    // members need a shared image
+    t.is((await a.post(`/api/cloud/images/${id}/members`, { tenantId: B.id })).body.code, 'cloud.image_not_shared');
+
+    // shared with B: B lists, shows and boots it, but cannot change it
+    t.is((await a.call('PUT', `/api/cloud/images/${id}/visibility`, { visibility: 'shared' })).body.spec.visibility, 'shared');
+    t.is((await a.post(`/api/cloud/images/${id}/members`, { tenantId: B.id })).status, 201);
+    t.deepEqual((await a.get(`/api/cloud/images/${id}/members`)).body.items.map((m: { tenantId: string }) => m.tenantId), [B.id]);
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 200);
+    t.true((await b.get('/api/cloud/images')).body.items.some((i: { id: string }) => i.id === id));
+    const booted = await bootB();
+    t.is(booted.status, 201, JSON.stringify(booted.body));
+    t.is(booted.body.spec.imageName, 'his-win');
+    const change = await b.call('PUT', `/api/cloud/images/${id}/visibility`, { visibility: 'private' });
+    t.is(change.status, 403);
+    t.is(change.body.code, 'cloud.image_not_owner');
+    t.is((await b.call('DELETE', `/api/cloud/images/${id}/members/${B.id}`)).status, 403);
+    t.is((await b.call('DELETE', `/api/cloud/images/${id}`)).status, 404);
+    t.is((await b.get(`/api/cloud/images/${id}/members`)).status, 403);
+
+    // unshared: B sees 404 again and cannot boot it; its VM from before keeps running
+    t.is((await a.call('DELETE', `/api/cloud/images/${id}/members/${B.id}`)).status, 204);
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 404);
+    t.is((await bootB()).status, 404);
+    t.is((await a.call('DELETE', `/api/cloud/images/${id}/members/${B.id}`)).body.code, 'cloud.image_member_not_found');
+
+    // the platform admin publishes it: every tenant sees it; the region records it as Glance would
+    const published = await admin.call('PUT', `/api/cloud/images/${id}/publication`, { visibility: 'public' });
+    t.is(published.status, 200, JSON.stringify(published.body));
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 200);
+    t.is((await bootB()).status, 201);
+    const ref = (await sql<{ provider_ref: string }>`select provider_ref from cloud.resources where id = ${id}`.execute(db)).rows[0]!.provider_ref;
+    const held = await sql<{ visibility: string; members: string[] }>`select visibility, members from cloud_embedded.image_sharing where ref = ${ref}`.execute(db);
+    t.is(held.rows[0]!.visibility, 'public');
+    t.deepEqual(held.rows[0]!.members, []);
+    // a tenant cannot even reach the admin route
+    t.is((await a.call('PUT', `/api/cloud/images/${id}/publication`, { visibility: 'private' })).status, 403);
+
+    // every change is in the audit trail
+    const audit = await sql<{ action: string }>`select action from audit.records where target_id = ${id} order by 1`.execute(db);
+    const actions = audit.rows.map((r) => r.action);
+    for (const x of ['image.visibility_changed', 'image.member_added', 'image.member_removed']) t.true(actions.includes(x), x);
+    t.is(actions.filter((x) => x === 'image.visibility_changed').length, 2);
+  } finally {
+    await srv.cleanup();
+  }
+});

@@ -9,10 +9,12 @@ import { vmSpec, type CreateVmInput, type VmSpec } from './cloud-schemas';
 import type * as S from './cloud-schemas';
 import type { FlavorSeed, RegionView } from './driver/cloud-driver';
 import type { NetworkService } from './network-service';
+import { createImageSharing } from './image-sharing';
 
 /** VMs (create, template, clone, batch, lifecycle, VNC), server groups, templates and images. */
 export function createComputeService(core: CloudCore, net: NetworkService) {
   const { dal, db } = core.deps;
+  const images = createImageSharing(core);
 
   function flavorOf(region: RegionView, name: string): FlavorSeed {
     const f = region.flavors.find((x) => x.name === name);
@@ -23,7 +25,8 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
   async function imageOf(s: Scope, region: RegionView, id: string): Promise<{ id: string; name: string; osType: string; minDiskGb: number; ref: string }> {
     const pub = region.images.find((i) => i.id === id);
     if (pub) return { id: pub.id, name: pub.name, osType: pub.osType, minDiskGb: pub.minDiskGb, ref: pub.id };
-    const own = await core.owned(s.actor, 'image', id);
+    // the tenant's own images and those shared with it (or made public) while they are
+    const own = await images.visible(s.actor, id);
     if (own.status !== 'active') throw new ConflictError(`the image ${own.name} is ${own.status}, not active`, { code: 'cloud.image_not_ready' });
     return { id: own.id, name: own.name, osType: own.spec.osType as string, minDiskGb: own.spec.minDiskGb as number, ref: own.provider_ref ?? own.id };
   }
@@ -72,14 +75,14 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
         volumes: vols.map((v) => ({ ref: v.ref, boot: v.d.bootable })),
       });
       if (!server.volumesAttached) for (const v of vols) if (!v.d.bootable) await s.driver.attachVolume(server.ref, v.ref);
-      const ready = core.later(s.driver.timings.buildMs);
       const diskIds: string[] = [];
       const placed = await db.transaction().execute(async (tx) => {
         for (const v of vols) {
           diskIds.push((await dal.insert(core.newRow(s, { kind: 'disk', name: v.d.name, status: 'in-use', provider_ref: v.ref, size_gb: v.d.sizeGb, spec: { volumeType: v.d.volumeType, replicas: v.replicas, bootable: v.d.bootable, vmId: row.id, initialised: v.d.bootable } }), tx)).id);
         }
-        const after = await dal.update(row.id, { provider_ref: server.ref, status: 'BUILD', next_status: 'ACTIVE', next_at: ready, spec: { ...row.spec, host: server.host, az: server.az, ips: nics.map((n) => n.spec.ip) } }, tx);
-        await dal.updateOrder(orderId, { completes_at: ready }, tx);
+        // BUILD until the driver reports the server ACTIVE (or ERROR): the order watch settles both (order-watch.ts).
+        const after = await dal.update(row.id, { provider_ref: server.ref, status: 'BUILD', next_status: null, next_at: null, spec: { ...row.spec, host: server.host, az: server.az, ips: nics.map((n) => n.spec.ip) } }, tx);
+        await dal.updateOrder(orderId, { status: 'running' }, tx);
         await core.audit(tx, s.actor, 'vm.placed', row, { detail: { host: server.host, az: server.az } });
         return after;
       });
@@ -129,7 +132,7 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
       const out: { row: ResourceRow; orderId: string }[] = [];
       for (const name of names) {
         const row = await dal.insert(core.newRow(s, { kind: 'vm', name, description: input.description ?? null, status: 'BUILD', vcpus: flavor.vcpus, ram_gb: flavor.ramGb, tags: input.tags, spec: stored }), tx);
-        const order = await dal.insertOrder({ tenant_id: s.tenantId, zone: s.zone, kind: 'vm', action: 'create', resource_id: row.id, status: 'processing', completes_at: null, detail: { name, flavor: flavor.name, image: image.name }, created_by: actor.loginId }, tx);
+        const order = await dal.insertOrder({ tenant_id: s.tenantId, zone: s.zone, kind: 'vm', action: 'create', resource_id: row.id, status: 'submitted', completes_at: null, detail: { name, flavor: flavor.name, image: image.name }, created_by: actor.loginId }, tx);
         await core.audit(tx, actor, 'vm.created', row, { after: { ...core.summary(row), flavor: flavor.name, image: image.name }, detail: { orderId: order.id, batch: n > 1 ? n : undefined } });
         out.push({ row, orderId: order.id });
       }
@@ -193,7 +196,7 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
         if ('refused' in t) throw new ConflictError(t.refused, { code: 'cloud.vm_state' });
         if (cur.spec.flavor === flavor.name) throw new ConflictError('the VM has this flavor already', { code: 'cloud.vm_same_flavor' });
         await core.reserve(s, { vcpu: flavor.vcpus - cur.vcpus, ramGb: flavor.ramGb - cur.ram_gb }, tx);
-        const order = await dal.insertOrder({ tenant_id: s.tenantId, zone: s.zone, kind: 'vm', action: 'resize', resource_id: cur.id, status: 'processing', completes_at: null, detail: { from: cur.spec.flavor, to: flavor.name }, created_by: actor.loginId }, tx);
+        const order = await dal.insertOrder({ tenant_id: s.tenantId, zone: s.zone, kind: 'vm', action: 'resize', resource_id: cur.id, status: 'submitted', completes_at: null, detail: { from: cur.spec.flavor, to: flavor.name, expect: cur.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE' }, created_by: actor.loginId }, tx);
         const after = await dal.update(cur.id, { status: 'RESIZE', next_status: null, next_at: null, vcpus: flavor.vcpus, ram_gb: flavor.ramGb, spec: { ...cur.spec, flavor: flavor.name } }, tx);
         await core.audit(tx, actor, 'vm.resized', cur, { before: { flavor: cur.spec.flavor }, after: { flavor: flavor.name }, detail: { orderId: order.id } });
         return { vm: after, orderId: order.id, before: cur };
@@ -208,11 +211,9 @@ export function createComputeService(core: CloudCore, net: NetworkService) {
         });
         throw err;
       }
-      const ready = core.later(s.driver.timings.resizeMs);
-      return db.transaction().execute(async (tx) => {
-        await dal.updateOrder(orderId, { completes_at: ready }, tx);
-        return toView(await dal.update(vm.id, { next_status: before.status === 'SHUTOFF' ? 'SHUTOFF' : 'ACTIVE', next_at: ready }, tx));
-      });
+      // RESIZE until the driver reports the server settled (after VERIFY_RESIZE and the confirm): see order-watch.ts.
+      await dal.updateOrder(orderId, { status: 'running' });
+      return toView(vm);
     },
     async deleteVm(actor: Actor, id: string) {
       const s = await core.scope(actor);

@@ -8,6 +8,7 @@ import { toView, type ResourceRow } from './cloud-dal';
 import { cidrContains, cidrOverlaps, ipIn, nthIp, parseCidr, parseCsv, prefixSize, toCsv, usableRange } from './cloud-fns';
 import { aclRuleBody, type AclRuleInput, type SgRuleInput } from './cloud-schemas';
 import type * as S from './cloud-schemas';
+import type { AclProviderState } from './driver/cloud-driver';
 
 const PRIVATE4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
 export const ACL_COLUMNS = ['direction', 'priority', 'action', 'protocol', 'source', 'destination', 'destinationPort', 'description'] as const;
@@ -73,6 +74,40 @@ export function createNetworkService(core: CloudCore) {
 
   async function aclRules(aclId: string) {
     return dal.children(aclId, 'acl_rule');
+  }
+
+  const anyNet = (c: string | undefined) => (!c || c === '0.0.0.0/0' || c === '::/0' ? null : c);
+
+  /**
+   * Makes the zone's region enforce the ACL as recorded (OpenStack: FWaaS v2; embedded: its own table), after
+   * the change committed (never a network call inside a transaction). The driver's answer is kept in
+   * spec.provider for the next sync; a refusal marks the ACL `error` with the reason and reaches the caller.
+   */
+  async function pushAcl(s: Scope, aclId: string): Promise<void> {
+    const acl = await dal.find(aclId);
+    if (!acl) return;
+    const rules = (await aclRules(aclId)).map((r) => ({
+      direction: r.spec.direction as 'ingress' | 'egress',
+      priority: r.spec.priority as number,
+      action: r.spec.action as 'allow' | 'deny',
+      protocol: (r.spec.protocol as string) ?? 'any',
+      source: anyNet(r.spec.source as string | undefined),
+      destination: anyNet(r.spec.destination as string | undefined),
+      destinationPort: (r.spec.destinationPort as string) || null,
+    })).sort((a, b) => a.direction.localeCompare(b.direction) || a.priority - b.priority);
+    const subnets = await dal.byIds((acl.spec.subnetIds as string[]) ?? []);
+    const enabled = acl.spec.enabled !== false;
+    try {
+      const state = await s.driver.syncAcl({ name: acl.name, tenantId: acl.tenant_id, enabled, rules, subnetRefs: subnets.map((x) => x.provider_ref).filter((x): x is string => !!x) }, (acl.spec.provider as AclProviderState | undefined) ?? null);
+      const { syncError: _e, ...spec } = acl.spec;
+      await dal.update(acl.id, { provider_ref: state.ref, status: enabled ? 'available' : 'disabled', spec: { ...spec, provider: state, syncedAt: new Date().toISOString() } });
+    } catch (err) {
+      await db.transaction().execute(async (tx) => {
+        await dal.update(acl.id, { status: 'error', spec: { ...acl.spec, syncError: (err as Error).message } }, tx);
+        await core.audit(tx, s.actor, 'acl.sync_failed', acl, { outcome: 'failure', detail: { reason: (err as Error).message, code: (err as { code?: string }).code ?? null } });
+      });
+      throw err;
+    }
   }
 
   const svc = {
@@ -222,18 +257,22 @@ export function createNetworkService(core: CloudCore) {
     async createAcl(actor: Actor, input: z.infer<typeof S.createAcl>) {
       const s = await core.scope(actor);
       const r = await provision(s, 'acl.created', { kind: 'acl', name: input.name, description: input.description ?? null, status: 'available', spec: { enabled: true, subnetIds: [] } }, {}, async () => ({ ref: null }));
-      return toView(r);
+      await pushAcl(s, r.id);
+      return toView((await dal.find(r.id))!);
     },
     async updateAcl(actor: Actor, id: string, input: z.infer<typeof S.aclUpdate>) {
-      await core.scope(actor);
+      const s = await core.scope(actor);
       const row = await core.owned(actor, 'acl', id);
-      return toView(await patch(actor, row, 'acl.updated', { name: input.name ?? row.name, description: input.description === undefined ? row.description : input.description, status: input.enabled === false ? 'disabled' : input.enabled === true ? 'available' : row.status, spec: { ...row.spec, enabled: input.enabled ?? row.spec.enabled } }));
+      await patch(actor, row, 'acl.updated', { name: input.name ?? row.name, description: input.description === undefined ? row.description : input.description, status: input.enabled === false ? 'disabled' : input.enabled === true ? 'available' : row.status, spec: { ...row.spec, enabled: input.enabled ?? row.spec.enabled } });
+      await pushAcl(s, id);
+      return toView((await dal.find(id))!);
     },
     async deleteAcl(actor: Actor, id: string) {
-      await core.scope(actor);
+      const s = await core.scope(actor);
       const row = await core.owned(actor, 'acl', id);
       if (((row.spec.subnetIds as string[]) ?? []).length) throw new ConflictError('disassociate the ACL’s subnets first', { code: 'cloud.acl_in_use' });
       await removeWith(actor, row, 'acl.deleted', async () => {
+        if (row.spec.provider) await s.driver.deleteAcl(row.spec.provider as AclProviderState);
         for (const r of await aclRules(id)) await dal.remove(r.id);
       });
     },
@@ -243,6 +282,7 @@ export function createNetworkService(core: CloudCore) {
       core.admit(s, [aclRuleDesc(input)]);
       if ((await aclRules(acl.id)).some((r) => r.spec.priority === input.priority && r.spec.direction === input.direction)) throw new ConflictError(`priority ${input.priority} is taken in direction ${input.direction}`, { code: 'cloud.acl_priority_taken' });
       const r = await provision(s, 'acl.rule_added', { kind: 'acl_rule', name: `${input.direction}-${input.priority}`, description: input.description ?? null, status: 'available', parent_id: acl.id, spec: { ...input } }, {}, async () => ({ ref: null }));
+      await pushAcl(s, acl.id);
       return toView(r);
     },
     async updateAclRule(actor: Actor, aclId: string, ruleId: string, input: AclRuleInput) {
@@ -251,20 +291,23 @@ export function createNetworkService(core: CloudCore) {
       const rule = await core.owned(actor, 'acl_rule', ruleId);
       if (rule.parent_id !== aclId) throw new InputError('the rule is not in this ACL');
       core.admit(s, [aclRuleDesc(input)]);
-      return toView(await patch(actor, rule, 'acl.rule_updated', { name: `${input.direction}-${input.priority}`, spec: { ...input } }, { before: rule.spec, after: input }));
+      const after = await patch(actor, rule, 'acl.rule_updated', { name: `${input.direction}-${input.priority}`, spec: { ...input } }, { before: rule.spec, after: input });
+      await pushAcl(s, aclId);
+      return toView(after);
     },
     async deleteAclRule(actor: Actor, aclId: string, ruleId: string) {
-      await core.scope(actor);
+      const s = await core.scope(actor);
       await core.owned(actor, 'acl', aclId);
       const rule = await core.owned(actor, 'acl_rule', ruleId);
       if (rule.parent_id !== aclId) throw new InputError('the rule is not in this ACL');
       await removeWith(actor, rule, 'acl.rule_deleted', async () => {});
+      await pushAcl(s, aclId);
     },
     async associateAcl(actor: Actor, aclId: string, subnetIds: string[], on: boolean) {
-      await core.scope(actor);
+      const s = await core.scope(actor);
       const acl = await core.owned(actor, 'acl', aclId);
       const subnets = await Promise.all(subnetIds.map((id) => core.owned(actor, 'subnet', id)));
-      return db.transaction().execute(async (tx) => {
+      await db.transaction().execute(async (tx) => {
         const current = new Set((acl.spec.subnetIds as string[]) ?? []);
         for (const sn of subnets) {
           if (on) {
@@ -278,8 +321,10 @@ export function createNetworkService(core: CloudCore) {
         }
         const after = await dal.update(acl.id, { spec: { ...acl.spec, subnetIds: [...current] } }, tx);
         await core.audit(tx, actor, on ? 'acl.subnets_associated' : 'acl.subnets_disassociated', acl, { detail: { subnetIds } });
-        return toView(after);
+        return after;
       });
+      await pushAcl(s, acl.id);
+      return toView((await dal.find(acl.id))!);
     },
     /** Imports rules from CSV or JSON, all or nothing; every rule is validated and admitted first. */
     async importAclRules(actor: Actor, aclId: string, input: z.infer<typeof S.aclImport>) {
@@ -305,12 +350,13 @@ export function createNetworkService(core: CloudCore) {
         if (keys.has(k)) throw new ConflictError(`priority ${r.priority} appears twice in direction ${r.direction}`, { code: 'cloud.acl_priority_taken' });
         keys.add(k);
       }
-      return db.transaction().execute(async (tx) => {
+      await db.transaction().execute(async (tx) => {
         if (input.replace) for (const r of await dal.children(acl.id, 'acl_rule', tx)) await dal.remove(r.id, tx);
         for (const r of rules) await dal.insert(core.newRow(s, { kind: 'acl_rule', name: `${r.direction}-${r.priority}`, description: r.description ?? null, status: 'available', parent_id: acl.id, spec: { ...r } }), tx);
         await core.audit(tx, actor, 'acl.rules_imported', acl, { detail: { count: rules.length, replace: input.replace, format: input.format } });
-        return { imported: rules.length };
       });
+      await pushAcl(s, acl.id);
+      return { imported: rules.length };
     },
     async exportAclRules(actor: Actor, aclId: string, format: 'csv' | 'json') {
       await core.owned(actor, 'acl', aclId);

@@ -44,7 +44,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Security administrator',
     scope: 'platform',
     mfaRequired: true,
-    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.session_read', 'bastion.session_kill', 'dbaudit.read', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
+    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.acl_manage', 'bastion.session_read', 'bastion.session_kill', 'dbaudit.read', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
   },
   auditadmin: {
     zh: '审计管理员',

@@ -20,6 +20,7 @@ import {
 } from '../identity';
 import { createTenantsDal, createTenantsService, tenantsModule, tenantsRoutes, type TenantsService } from '../tenants';
 import { createLocalSealer } from './local-secrets';
+import { switchableSigner } from './audit-signer';
 import type { BaseServices, RoomInstance, RoomWiring } from './room';
 import { cryptoWiring } from './wire-crypto';
 import { cloudWiring } from './wire-cloud';
@@ -78,7 +79,8 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const db = database.db;
 
-  const signer = loadOrCreateSigningKey(settings.YIYUN_DATA_DIR);
+  // The key file signs until the crypto room certifies the same key pair through the signing service (audit-signer.ts).
+  const signer = switchableSigner(loadOrCreateSigningKey(settings.YIYUN_DATA_DIR));
   const audit = createAuditTrail({ db, signer, checkpointEvery: settings.YIYUN_AUDIT_CHECKPOINT_EVERY, logger });
 
   const tenants = createTenantsService({ db, dal: createTenantsDal(db), audit });

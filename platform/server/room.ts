@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { AuditTrail, CheckpointSigner } from '../../core/audit';
+import type { AuditTrail } from '../../core/audit';
 import type { Settings } from '../../core/config';
 import type { ModuleMigrations } from '../../core/db';
 import type { RouteDef } from '../../core/http';
 import type { Logger } from '../../core/log';
 import type { AccountService, AuthService, SecretSealer } from '../identity';
 import type { TenantsService } from '../tenants';
+import type { AuditSigner } from './audit-signer';
 
 /** What every room is built on: the kernel's shared services and the platform's identity and tenants. */
 export type BaseServices = {
@@ -13,7 +14,8 @@ export type BaseServices = {
   logger: Logger;
   db: Kysely<any>;
   audit: AuditTrail;
-  signer: CheckpointSigner;
+  /** The audit signer: the key file until the crypto room switches it to the signing service (audit-signer.ts). */
+  signer: AuditSigner;
   sealer: SecretSealer;
   accounts: AccountService;
   auth: AuthService;

@@ -92,7 +92,7 @@ export const cloudWiring: RoomWiring = {
     return {
       routes: cloudRoutes(cloud),
       start: async () => {
-        every(2_000, 'settle', () => cloud.settle());
+        every(1_000, 'settle', () => cloud.settle());
         every(3_600_000, 'recycle-purge', () => cloud.storage.purgeDue());
         every(60_000, 'backup-policies', () => cloud.storage.runPolicies());
       },

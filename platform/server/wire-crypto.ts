@@ -68,6 +68,10 @@ export const cryptoWiring: RoomWiring = {
     const boot = systemActor('crypto-bootstrap');
     for (const z of ZONES.includes(stack) ? ZONES : [stack]) await ca.ensureZone(boot, z);
     const signing = createSigningService({ ca, audit, zone: stack });
+    // The audit signer: the zone CA certifies the existing key file's pair ("audit-signer"), so checkpoints signed
+    // before this certificate existed verify with the same key; from now on they also carry the chain (yiyun-sig/1).
+    const auditSigning = createSigningService({ ca, audit, zone: stack, identityName: 'audit-signer', key: base.signer.keySigner });
+    base.signer.use(await auditSigning.checkpointSigner());
     const { flows, zoneOfStack } = estateFlows();
     const short = zoneOfStack.get(stack) ?? stack.replace(/^liangcheng-/, '');
     const ferrySigning = createSigningService({ ca, audit, zone: stack, identityName: 'ferry' });
@@ -115,7 +119,7 @@ export const cryptoWiring: RoomWiring = {
         if (timer) clearInterval(timer);
         await usage.flush();
       },
-      exports: { kms, ca, signing, ferry, ferrySigning, inventory, keyring, usage, evidence: cryptoEvidenceSource({ inventory, audit: base.audit }), dataKeyEraser: kmsDiskKeys(kms) },
+      exports: { kms, ca, signing, auditSigning, ferry, ferrySigning, inventory, keyring, usage, evidence: cryptoEvidenceSource({ inventory, audit: base.audit }), dataKeyEraser: kmsDiskKeys(kms) },
     };
   },
 };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDbAuditService, createMysqlProxy, createPgProxy, createRoutineSource, dbauditModule, dbauditRoutes } from '../../security/dbaudit';
+import { createDbAuditReports, dbauditReportRoutes } from '../../security/dbaudit/reports';
 import type { RoomWiring } from './room';
 
 const hostPort = (s: string) => {
@@ -31,7 +32,7 @@ export const dbauditWiring: RoomWiring = {
     let proxy: ReturnType<typeof createPgProxy> | null = null;
     let myProxy: ReturnType<typeof createMysqlProxy> | null = null;
     return {
-      routes: dbauditRoutes(service),
+      routes: [...dbauditRoutes(service), ...dbauditReportRoutes(createDbAuditReports({ db: base.db, audit: base.audit }))],
       exports: { dbaudit: service },
       async start() {
         const listen = base.settings.YIYUN_DBAUDIT_PG_LISTEN;

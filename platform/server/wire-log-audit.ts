@@ -56,6 +56,8 @@ export const logAuditWiring: RoomWiring = {
       feed: base.audit,
       logger: base.logger,
       writers: base.settings.DATABASE_URL ? 2 : 1,
+      // On PostgreSQL batches go through COPY on connections of their own (PGlite takes the batched INSERT).
+      copyUrl: base.settings.DATABASE_URL || undefined,
       archive: { signer: base.signer, remote: logArchiveStore(base.settings) },
     });
     await la.init();
@@ -82,7 +84,7 @@ export async function startLogAuditRole(settings: Settings, logger: Logger): Pro
     // The ingest role changes no configuration; system records it would write go to the log only.
     record: async () => ({ seq: 0, hash: '' }),
   };
-  const la = createLogAudit({ db: database.db, audit: noAudit, tenants: { exists: async () => false }, logger, writers: 4 });
+  const la = createLogAudit({ db: database.db, audit: noAudit, tenants: { exists: async () => false }, logger, writers: 4, copyUrl: settings.DATABASE_URL });
   await la.init();
   await la.start(logAuditListenerOptions(settings));
   return {

@@ -45,6 +45,11 @@ export function createTenantsDal(db: Db) {
       return { tenant, quota };
     },
 
+    async directory(ids: string[], tx: Db = db): Promise<Array<Pick<TenantRow, 'id' | 'name' | 'zone' | 'status'>>> {
+      if (!ids.length) return [];
+      return room(tx).selectFrom('tenants.tenants').select(['id', 'name', 'zone', 'status']).where('id', 'in', ids).execute();
+    },
+
     async findByCode(code: string, tx: Db = db): Promise<TenantRow | undefined> {
       return room(tx).selectFrom('tenants.tenants').selectAll().where((eb) => eb(eb.fn('lower', ['code']), '=', code.toLowerCase())).executeTakeFirst();
     },

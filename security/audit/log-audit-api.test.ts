@@ -91,6 +91,15 @@ test.serial('log audit over HTTP: sources, ingest, search and drill-down, dashbo
     // Parse editor: try a draft parser on a sample line.
     const tried = await s.post('/api/log-audit/parsers/test', { parser: { kind: 'regex', pattern: '^EMR (?<u>\\S+) opened (?<rec>\\S+)$', mapping: { u: 'user.name' } }, lines: ['EMR zhang opened rec-1'] });
     t.is(tried.body.items[0].fields['user.name'], 'zhang');
+    t.true(tried.body.items[0].matched);
+    // A syslog line the draft does not match is reported as a failure, not as the header parse.
+    const missed = await s.post('/api/log-audit/parsers/test', { parser: { name: 'emr', kind: 'regex', pattern: '^EMR (?<u>\\S+) opened', mapping: { u: 'user.name' } }, lines: ['<38>Nov 25 10:00:00 his01 sshd[1]: Accepted password for root from 10.0.0.1 port 22 ssh2'] });
+    t.false(missed.body.items[0].matched);
+    const made = await s.post('/api/log-audit/parsers', { name: 'emr', kind: 'regex', pattern: '^EMR (?<u>\\S+) opened (?<rec>\\S+)$', mapping: { u: 'user.name' } });
+    t.is(made.status, 201);
+    t.is((await a.delete(`/api/log-audit/parsers/${made.body.id}`)).status, 403);
+    t.is((await s.delete(`/api/log-audit/parsers/${made.body.id}`)).status, 204);
+    t.is((await s.get(`/api/log-audit/parsers/${made.body.id}`)).status, 404);
 
     // Retention: below 180 days needs the secadmin's explicit confirmation; a tenant cannot touch it.
     t.is((await s.put('/api/log-audit/retention', { retentionDays: 90 })).status, 400);
@@ -100,7 +109,7 @@ test.serial('log audit over HTTP: sources, ingest, search and drill-down, dashbo
 
     const trail = await srv.ctx.audit.search({ offset: 0, limit: 100, action: 'log_' });
     const actions = new Set(trail.items.map((r) => r.action));
-    for (const x of ['log_source.created', 'log_alert.acknowledged', 'log_alert.closed', 'log_rule.imported', 'log_rule.disabled', 'log_retention.updated']) t.true(actions.has(x), x);
+    for (const x of ['log_source.created', 'log_alert.acknowledged', 'log_alert.closed', 'log_rule.imported', 'log_rule.disabled', 'log_retention.updated', 'log_parser.created', 'log_parser.deleted']) t.true(actions.has(x), x);
     t.true((await srv.ctx.audit.search({ offset: 0, limit: 10, outcome: 'denied' })).total >= 2);
   } finally {
     await srv.cleanup();

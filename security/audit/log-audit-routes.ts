@@ -169,6 +169,11 @@ export function logAuditRoutes(la: LogAudit): RouteDef[] {
       params: idParams, body: z.strictObject({ active: z.boolean() }), response: parserSchema, handler: ({ actor, params, body }) => la.parsers.setActive(actor, params.id, body.active),
     }),
 
+    defineRoute({
+      method: 'delete', path: `${P}/parsers/:id`, tag: TAG, summary: 'Delete a parser (sources pinned to it fall back to automatic recognition)', access: 'log_audit.parser_manage', audit: 'log_parser.deleted', status: 204,
+      params: idParams, handler: ({ actor, params }) => la.parsers.remove(actor, params.id),
+    }),
+
     // ---- retention
     defineRoute({
       method: 'get', path: `${P}/retention`, tag: TAG, summary: 'Retention, capacity and partitions', access: 'log_audit.read',
@@ -180,7 +185,7 @@ export function logAuditRoutes(la: LogAudit): RouteDef[] {
     }),
     defineRoute({
       method: 'get', path: `${P}/archives`, tag: TAG, summary: 'Archived days (SM3 digest, where they were shipped)', access: 'log_audit.read',
-      response: listOf(z.object({ day: z.string(), file: z.string(), events: z.number(), bytes: z.number(), sm3: z.string(), remote: z.string().nullable(), createdAt: z.date(), restoredAt: z.date().nullable() })),
+      response: listOf(z.object({ day: z.string(), file: z.string(), events: z.number(), bytes: z.number(), sm3: z.string(), keyId: z.string().nullable(), signature: z.enum(['valid', 'invalid']), remote: z.string().nullable(), createdAt: z.date(), restoredAt: z.date().nullable() })),
       handler: () => requireArchive(la).list(),
     }),
     defineRoute({

@@ -10,6 +10,7 @@ import { createTestDatabase, testDatabaseKinds } from '../../core/db/testing';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import { createLogAudit, logAuditModule, type LogAudit } from './index';
 import { searchSchema } from './log-audit-schemas';
+import { createRulesService } from './rules/rules-service';
 
 const CORPORA = process.env.YIYUN_CORPORA ?? path.resolve(__dirname, '../../../shared/corpora');
 const pair = generateSm2KeyPair();
@@ -139,7 +140,7 @@ for (const kind of testDatabaseKinds()) {
   });
 
   test.serial(`${kind}: yiyun's own audit trail feeds in as events (cursor survives), and a rule import reloads the engine`, async (t) => {
-    const { la, trail } = await ctx(kind);
+    const { d, la, trail } = await ctx(kind);
     await trail.record({ actor: { ...platform('mallory'), sourceIp: '203.0.113.66' }, action: 'auth.login_failed', target: { type: 'account', id: 'x' }, outcome: 'failure' });
     const imported = await la.rules.importYaml(platform('sec'), { yaml: 'title: yiyun login failure\nid: test-yiyun-login\nlogsource: {product: yiyun}\ndetection:\n  s: {event.action: auth.login_failed}\n  condition: s\nlevel: medium\n', enabled: true });
     t.is(imported.total, 1);
@@ -155,6 +156,14 @@ for (const kind of testDatabaseKinds()) {
     const recs = await trail.search({ action: 'log_rule.imported', offset: 0, limit: 5 });
     t.is(recs.total, 1);
     await t.throwsAsync(la.rules.importYaml(platform('sec'), { yaml: 'title: bad\nid: bad\ndetection: {s: {a|nosuch: 1}, condition: s}', enabled: true }), { instanceOf: InputError });
+    await t.throwsAsync(la.rules.importYaml(platform('sec'), { yaml: 'title: x\n  detection: [unclosed\n', enabled: true }), { instanceOf: InputError, message: /invalid YAML/ });
+
+    // A rule stored by another process (the import-rules CLI, another replica) reaches this engine on the next look.
+    t.false(await la.rules.reloadIfChanged(), 'nothing changed since the last load');
+    const other = createRulesService({ db: d.db, audit: trail, onChange: () => undefined });
+    await other.importYaml(systemActor('log-rule-import'), { yaml: 'title: from the cli\nid: test-cli-rule\nlogsource: {product: linux}\ndetection:\n  s: {user.name: cli-user}\n  condition: s\n', enabled: true });
+    t.true(await la.rules.reloadIfChanged());
+    t.false(await la.rules.reloadIfChanged());
   });
 
   test.serial(`${kind}: retention keeps ≥ 180 days unless the secadmin confirms, drops expired partitions, and alerts on capacity`, async (t) => {

@@ -23,13 +23,18 @@ export type LogAuditDeps = {
   /** yiyun's own trail, polled into the log audit; absent in the standalone ingest role without it. */
   feed?: AuditFeed;
   logger?: { info(o: unknown, m?: string): void; warn(o: unknown, m?: string): void; error(o: unknown, m?: string): void };
+  /**
+   * The PostgreSQL URL of `db`: batches are then written with COPY on connections of their own (one per writer).
+   * Absent on PGlite, which takes the batched INSERT.
+   */
+  copyUrl?: string;
   /** Concurrent batch writers (1 for PGlite). */
   writers?: number;
   batchSize?: number;
   /** Queue length at which TCP/HTTP wait and UDP sheds. */
   highWater?: number;
   /** Archiving of closed days: the zone's SM2 signer and where archives go (SFTP or a directory). */
-  archive?: { signer: Pick<CheckpointSigner, 'keyId' | 'publicKeyHex' | 'sign' | 'verify'>; remote: RemoteStore };
+  archive?: { signer: Pick<CheckpointSigner, 'keyId' | 'publicKeyHex' | 'sign' | 'verify' | 'envelope' | 'verifyEnvelope'>; remote: RemoteStore };
 };
 
 /** One yiyun audit record as a log event (ECS), so our own actions are searchable and detectable beside the rest. */
@@ -60,7 +65,7 @@ export function auditRecordToEvent(r: AuditRecord): LogEvent {
 /** Builds the log-audit room: storage, parsers, the Sigma engine, ingest, search, alerts, rules, retention. */
 export function createLogAudit(deps: LogAuditDeps) {
   const { db } = deps;
-  const events = createEventsDal(db);
+  const events = createEventsDal(db, { copyUrl: deps.copyUrl, copyConnections: deps.writers });
   const engine = createSigmaEngine();
   const alerts = createAlertsService({ db, audit: deps.audit });
   const sources = createSourcesService({ db, audit: deps.audit, tenants: deps.tenants });
@@ -85,6 +90,7 @@ export function createLogAudit(deps: LogAuditDeps) {
   let listeners: RunningListeners | null = null;
   let feedTimer: NodeJS.Timeout | null = null;
   let maintTimer: NodeJS.Timeout | null = null;
+  let rulesTimer: NodeJS.Timeout | null = null;
   let feedBusy: Promise<void> | null = null;
 
   /** Reads new records of yiyun's own trail into the log audit; the cursor moves in the same transaction as nothing else, after the batch committed. */
@@ -129,7 +135,7 @@ export function createLogAudit(deps: LogAuditDeps) {
     },
 
     /** Starts the listeners, the trail feed and the daily upkeep. */
-    async start(opts: ListenerOptions & { feedEveryMs?: number; maintainEveryMs?: number } = {}): Promise<RunningListeners> {
+    async start(opts: ListenerOptions & { feedEveryMs?: number; maintainEveryMs?: number; rulesEveryMs?: number } = {}): Promise<RunningListeners> {
       listeners = await startListeners(pipeline, sources.resolver, opts, deps.logger);
       if (deps.feed) {
         const every = opts.feedEveryMs ?? 2000;
@@ -147,6 +153,11 @@ export function createLogAudit(deps: LogAuditDeps) {
         retention.maintain().catch((err: unknown) => deps.logger?.warn({ err }, 'log retention upkeep failed'));
       }, maintainEvery);
       maintTimer.unref();
+      // Rules imported by `yiyun log-audit import-rules` (or another replica) reach this engine without a restart.
+      rulesTimer = setInterval(() => {
+        rules.reloadIfChanged().catch((err: unknown) => deps.logger?.warn({ err }, 'reloading the Sigma rules failed'));
+      }, opts.rulesEveryMs ?? 15_000);
+      rulesTimer.unref();
       deps.logger?.info({ udp: listeners.udp, tcp: listeners.tcp, tls: listeners.tls, http: listeners.http }, 'log audit listening');
       return listeners;
     },
@@ -155,10 +166,12 @@ export function createLogAudit(deps: LogAuditDeps) {
       if (feedTimer) clearTimeout(feedTimer);
       feedTimer = null;
       if (maintTimer) clearInterval(maintTimer);
+      if (rulesTimer) clearInterval(rulesTimer);
       await listeners?.close();
       listeners = null;
       await feedBusy?.catch(() => {});
       await pipeline.stop();
+      await events.close();
     },
   };
 }

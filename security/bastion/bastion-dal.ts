@@ -4,6 +4,8 @@ import { asRoom } from '../../core/db';
 type AssetsTable = {
   id: Generated<string>; tenant_id: string | null; name: string; address: string; port: number; protocol: Generated<string>; os_type: string; folder: string;
   encoding: string; host_key_sha256: string | null; enabled: boolean; created_at: Generated<Date>; updated_at: Generated<Date>;
+  /** Set on assets mirroring a tenant cloud VM (cloud-assets.ts); retired_at once the VM is gone. */
+  cloud_vm_id: string | null; retired_at: Date | null;
 };
 type AccountsTable = {
   id: Generated<string>; asset_id: string; username: string; auth_kind: 'password' | 'key'; secret_sealed: string; rotate_every_days: number | null;
@@ -57,6 +59,7 @@ export function createBastionDal(db: Db) {
     deleteAsset: async (id: string, tx: Db = db) => (await r(tx).deleteFrom('bastion.assets').where('id', '=', id).executeTakeFirst()).numDeletedRows > 0n,
     findAsset: (id: string, tx: Db = db) => r(tx).selectFrom('bastion.assets').selectAll().where('id', '=', id).executeTakeFirst(),
     findAssetByName: (name: string, tx: Db = db) => r(tx).selectFrom('bastion.assets').selectAll().where('name', '=', name).executeTakeFirst(),
+    cloudAssets: (tx: Db = db) => r(tx).selectFrom('bastion.assets').selectAll().where('cloud_vm_id', 'is not', null).execute(),
     async listAssets(q: { tenantId?: string | null; offset: number; limit: number }, tx: Db = db) {
       let base = r(tx).selectFrom('bastion.assets');
       if (q.tenantId) base = base.where('tenant_id', '=', q.tenantId);

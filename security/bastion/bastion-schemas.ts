@@ -19,7 +19,7 @@ export const assetPatch = assetInput.partial();
 
 export const assetView = z.object({
   id: z.string(), name: z.string(), address: z.string(), port: z.number(), protocol: z.string(), osType: z.string(), folder: z.string(),
-  encoding: z.string(), tenantId: z.string().nullable(), hostKeySha256: z.string().nullable(), enabled: z.boolean(), createdAt: z.date(),
+  encoding: z.string(), tenantId: z.string().nullable(), hostKeySha256: z.string().nullable(), enabled: z.boolean(), cloudVmId: z.string().nullable(), retiredAt: z.date().nullable(), createdAt: z.date(),
 });
 
 export const accountInput = z.strictObject({

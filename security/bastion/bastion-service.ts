@@ -15,10 +15,17 @@ export type SecretSealer = { seal(plain: Buffer): string; open(sealed: string): 
 /** A yiyun account that logged into the gateway. */
 export type Operator = { accountId: string; loginId: string; roles: readonly string[]; tenantId: string | null };
 
+/** What the operator proved first; a key alone never logs in (the second factor follows). */
+export type LoginFactor = { kind: 'password'; password: string } | { kind: 'publickey'; accountId: string; fingerprint: string };
+
 /** The port to identity: who an operator is, resolved by login id (for grants), and the login check itself. */
 export type OperatorDirectory = {
-  /** Password and second factor (TOTP) together; null when refused. Records login success/failure and respects lockout. */
-  verifyLogin(input: { loginId: string; password: string; otp: string; sourceIp: string | null }): Promise<Operator | null>;
+  /**
+   * The first factor (a password, or a registered public key whose signature the gateway has verified) and the
+   * second factor (TOTP or SM3 OTP) together; null when refused. Records login success/failure, respects lockout,
+   * the account's login restrictions and then `gate` (the gateway's own ACLs; a reason string refuses).
+   */
+  verifyLogin(input: { loginId: string; factor: LoginFactor; otp: string; sourceIp: string | null; gate?: (op: Operator) => Promise<string | null> }): Promise<Operator | null>;
   findByLogin(loginId: string): Promise<Operator | null>;
 };
 
@@ -37,7 +44,7 @@ export type LiveHandle = { kill(reason: string): void };
 
 const operatorActor = (op: Operator, sourceIp: string | null): AuditEntry['actor'] => ({ kind: 'account', accountId: op.accountId, loginId: op.loginId, roles: op.roles, tenantId: op.tenantId, sourceIp });
 
-const assetOut = (a: AssetRow) => ({ id: a.id, name: a.name, address: a.address, port: a.port, protocol: a.protocol, osType: a.os_type, folder: a.folder, encoding: a.encoding, tenantId: a.tenant_id, hostKeySha256: a.host_key_sha256, enabled: a.enabled, createdAt: a.created_at });
+const assetOut = (a: AssetRow) => ({ id: a.id, name: a.name, address: a.address, port: a.port, protocol: a.protocol, osType: a.os_type, folder: a.folder, encoding: a.encoding, tenantId: a.tenant_id, hostKeySha256: a.host_key_sha256, enabled: a.enabled, cloudVmId: a.cloud_vm_id, retiredAt: a.retired_at, createdAt: a.created_at });
 const accountOut = (a: AssetAccountRow) => ({ id: a.id, assetId: a.asset_id, username: a.username, authKind: a.auth_kind, rotateEveryDays: a.rotate_every_days, lastRotatedAt: a.last_rotated_at, rotationAdmin: a.rotation_admin, createdAt: a.created_at });
 const ruleOut = (r: RuleRow) => ({ id: r.id, name: r.name, pattern: r.pattern, action: r.action, priority: r.priority, enabled: r.enabled, createdAt: r.created_at });
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
-import { randomBytes, sm3Hex, totpAt } from '../../core/crypto';
+import { Client, utils as sshUtils, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import { randomBytes, sm3Hex, sm3OtpAt, totpAt } from '../../core/crypto';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps, startTestServer } from '../../test/support/test-server';
 import { validateAsciicast } from './asciicast-fns';
 import { freePort, startTestSshd, type TestSshd } from './sshd-testing';
@@ -31,13 +31,18 @@ async function account(loginId: string, roles: string[]) {
 }
 
 /** Connects through the gateway answering the password and the next TOTP code (never a replay of the enrolment code). */
-function gateway(user: string, loginId: string, opts: { otp?: string } = {}): Promise<Client> {
+function gateway(user: string, loginId: string, opts: { otp?: string; key?: string; keyOnly?: boolean; password?: string; from?: string } = {}): Promise<Client> {
   return new Promise((resolve, reject) => {
     const c = new Client();
-    c.on('keyboard-interactive', (_n, _i, _l, prompts, finish) => finish(prompts.map((p) => (/OTP/.test(p.prompt) ? opts.otp ?? totpAt({ secretBase32: ops[loginId]!.secret }, Date.now() + 30_000) : ops[loginId]!.password))));
+    const answer = (prompts: { prompt: string }[]) => prompts.map((p) => (/OTP/.test(p.prompt) ? opts.otp ?? totpAt({ secretBase32: ops[loginId]!.secret }, Date.now() + 30_000) : opts.password ?? ops[loginId]!.password));
+    c.on('keyboard-interactive', (_n, _i, _l, prompts, finish) => finish(answer(prompts)));
     c.once('ready', () => resolve(c));
     c.once('error', reject);
-    c.connect({ host: '127.0.0.1', port: gwPort, username: user, tryKeyboard: true, readyTimeout: 10_000 });
+    // With a key: publickey first, then (unless keyOnly) keyboard-interactive for what the gateway still asks.
+    const authHandler = opts.key
+      ? [{ type: 'publickey' as const, username: user, key: opts.key }, ...(opts.keyOnly ? [] : [{ type: 'keyboard-interactive' as const, username: user, prompt: (_n: string, _i: string, _l: string, prompts: { prompt: string }[], finish: (a: string[]) => void) => finish(answer(prompts)) }])]
+      : undefined;
+    c.connect({ host: '127.0.0.1', port: gwPort, username: user, tryKeyboard: true, readyTimeout: 10_000, ...(authHandler ? { authHandler } : {}), ...(opts.from ? { localAddress: opts.from } : {}) });
   });
 }
 
@@ -208,4 +213,99 @@ test.serial('a live session is listed and killed by a security administrator', a
 
   const s = await until(async () => (await sec.c.get(`/api/bastion/sessions/${live.id}`)).body.endedAt && (await sec.c.get(`/api/bastion/sessions/${live.id}`)), 'end');
   t.regex(s.body.endReason, /killed by sec1/);
+});
+
+const grantAll = (login: string) => admin.c.post('/api/bastion/grants', { operatorLogin: login, folder: '/', accountUsername: sshd.user, validUntil: new Date(Date.now() + 3_600_000).toISOString() });
+
+test.serial('public key + MFA: a registered key still needs the OTP; a key alone, a wrong OTP, another account or a removed key never log in', async (t) => {
+  const op4 = await account('op4', ['assessor']);
+  await account('op5', ['assessor']);
+  t.is((await grantAll('op4')).status, 201);
+  t.is((await grantAll('op5')).status, 201);
+  const kp = sshUtils.generateKeyPairSync('ed25519', { comment: 'op4@laptop' });
+  const other = sshUtils.generateKeyPairSync('ed25519');
+
+  // Registering checks the key; a private key is refused; registration is audited.
+  t.is((await op4.post('/api/bastion/profile/keys', { name: 'laptop', publicKey: kp.private })).body.code, 'bastion.private_key_given');
+  const reg = await op4.post('/api/bastion/profile/keys', { name: 'laptop', publicKey: kp.public });
+  t.is(reg.status, 201, JSON.stringify(reg.body));
+  t.regex(reg.body.fingerprint, /^SHA256:/);
+  t.is((await op4.post('/api/bastion/profile/keys', { name: 'again', publicKey: kp.public })).status, 409);
+  t.is((await op4.get('/api/bastion/profile/keys')).body.total, 1);
+  const trail = await auditor.c.get('/api/audit/records?action=bastion_key.registered&limit=5');
+  t.true(trail.body.items.some((r: any) => r.actorLogin === 'op4'), JSON.stringify(trail.body).slice(0, 300));
+
+  const user = `op4/${sshd.user}@web01`;
+  await t.throwsAsync(gateway(user, 'op4', { key: kp.private, keyOnly: true }), undefined, 'a key alone');
+  await t.throwsAsync(gateway(user, 'op4', { key: kp.private, otp: '000000' }), undefined, 'key + wrong OTP');
+  await t.throwsAsync(gateway(user, 'op4', { key: other.private, password: 'not-the-password' }), undefined, 'unregistered key');
+  await t.throwsAsync(gateway(`op5/${sshd.user}@web01`, 'op5', { key: kp.private, password: 'not-the-password' }), undefined, "op4's key for op5");
+
+  const c = await gateway(user, 'op4', { key: kp.private });
+  try {
+    const who = await exec(c, 'whoami');
+    t.is(who.out.trim(), sshd.user);
+  } finally {
+    c.end();
+  }
+  const ok = await auditor.c.get('/api/audit/records?action=auth.login_succeeded&limit=50');
+  const rec = ok.body.items.find((r: any) => r.actorLogin === 'op4' && r.detail?.method === 'publickey');
+  t.truthy(rec, JSON.stringify(ok.body.items.slice(0, 3)));
+  t.is(rec.detail.mfa, 'totp');
+  t.is(rec.detail.keyFingerprint, reg.body.fingerprint);
+  t.truthy((await op4.get('/api/bastion/profile/keys')).body.items[0].lastUsedAt);
+
+  // Nobody removes another's key through the profile (404); the owner does, audited, and the key stops working.
+  t.is((await sec.c.delete(`/api/bastion/profile/keys/${reg.body.id}`)).status, 404);
+  t.is((await op4.delete(`/api/bastion/profile/keys/${reg.body.id}`)).status, 204);
+  const removed = await auditor.c.get('/api/audit/records?action=bastion_key.removed&limit=5');
+  t.true(removed.body.items.some((r: any) => r.actorLogin === 'op4'));
+  await t.throwsAsync(gateway(user, 'op4', { key: kp.private, password: 'not-the-password' }), undefined, 'removed key');
+});
+
+test.serial('an SM3 OTP token is a second factor at the gateway too', async (t) => {
+  const op6 = await account('op6', ['assessor']);
+  t.is((await grantAll('op6')).status, 201);
+  const me = await op6.get('/api/auth/me');
+  const seed = randomBytes(16);
+  const put = await sec.c.put(`/api/accounts/${me.body.account.id}/otp-token`, { serial: 'SM3-0001', seedHex: seed.toString('hex') });
+  t.is(put.status, 200, JSON.stringify(put.body));
+  const c = await gateway(`op6/${sshd.user}@web01`, 'op6', { otp: sm3OtpAt(seed, { timeMs: Date.now() }) });
+  c.end();
+  const ok = await auditor.c.get('/api/audit/records?action=auth.login_succeeded&limit=50');
+  t.true(ok.body.items.some((r: any) => r.actorLogin === 'op6' && r.detail?.mfa === 'sm3_otp'));
+});
+
+test.serial('administrators log in only from the declared admin addresses', async (t) => {
+  const user = `sec1/${sshd.user}@web01`;
+  // None declared: no administrator logs in, whatever the credentials.
+  await t.throwsAsync(gateway(user, 'sec1'));
+  const denied = await auditor.c.get('/api/audit/records?action=auth.login_failed&limit=50');
+  t.true(denied.body.items.some((r: any) => r.actorLogin === 'sec1' && /no admin source/.test(r.detail?.reason ?? '')), JSON.stringify(denied.body.items.slice(0, 2)));
+
+  // Only the security administrator declares them.
+  t.is((await admin.c.post('/api/bastion/admin-sources', { cidr: '127.0.0.1/32' })).status, 403);
+  t.is((await sec.c.post('/api/bastion/admin-sources', { cidr: 'not-a-range' })).body.code, 'bastion.bad_cidr');
+  const src = await sec.c.post('/api/bastion/admin-sources', { cidr: '127.0.0.1', note: 'ops room' });
+  t.is(src.status, 201, JSON.stringify(src.body));
+  t.is(src.body.cidr, '127.0.0.1/32');
+  // The cache of the ACLs lives 2 s.
+  await new Promise((r) => setTimeout(r, 2100));
+  await t.throwsAsync(gateway(user, 'sec1', { from: '127.0.0.2' }), undefined, 'from an undeclared address');
+  const refused = await auditor.c.get('/api/audit/records?action=auth.login_failed&limit=50');
+  t.true(refused.body.items.some((r: any) => r.actorLogin === 'sec1' && r.sourceIp === '127.0.0.2' && /declared admin/.test(r.detail?.reason ?? '')), JSON.stringify(refused.body.items.slice(0, 2)));
+  const c = await gateway(user, 'sec1');
+  c.end();
+  // Operators are not affected by the admin ranges.
+  const op = await gateway(`op5/${sshd.user}@web01`, 'op5', { from: '127.0.0.2' });
+  op.end();
+
+  // A MAC rule covering op5 from loopback: loopback has no neighbour entry, so the MAC is unknown and the login refused.
+  const rule = await sec.c.post('/api/bastion/mac-rules', { name: 'op5-desk', logins: ['op5'], macs: ['52:54:00:12:34:56'] });
+  t.is(rule.status, 201, JSON.stringify(rule.body));
+  await new Promise((r) => setTimeout(r, 2100));
+  await t.throwsAsync(gateway(`op5/${sshd.user}@web01`, 'op5'), undefined, 'MAC unknown');
+  const macDenied = await auditor.c.get('/api/audit/records?action=auth.login_failed&limit=50');
+  t.true(macDenied.body.items.some((r: any) => r.actorLogin === 'op5' && /MAC address cannot be determined/.test(r.detail?.reason ?? '')));
+  t.is((await sec.c.delete(`/api/bastion/mac-rules/${rule.body.id}`)).status, 204);
 });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Client, Server, type ClientChannel, type Connection, type ServerChannel } from 'ssh2';
+import { Client, Server, utils as sshUtils, type AuthenticationType, type ClientChannel, type Connection, type PublicKeyAuthContext, type ServerChannel } from 'ssh2';
 import { randomToken } from '../../core/crypto';
 import type { Logger } from '../../core/log';
 import { createRecorder, type Recorder } from './asciicast-fns';
-import type { BastionService, Operator, OperatorDirectory, ResolvedTarget } from './bastion-service';
+import type { BastionAccess } from './bastion-access';
+import type { BastionService, LoginFactor, Operator, OperatorDirectory, ResolvedTarget } from './bastion-service';
 import { createLineTracker, stripAnsi } from './command-filter-fns';
 import { createSftpFramer, createSftpWatcher } from './sftp-fns';
 
@@ -14,7 +15,9 @@ export type SshGatewayOptions = {
   port: number;
   hostKey: string | Buffer;
   service: Pick<BastionService, 'resolveTarget' | 'startSession' | 'endSession' | 'judgeCommand' | 'recordTransfer' | 'pinHostKey' | 'live' | 'recordLoginRefused'>;
-  operators: Pick<OperatorDirectory, 'verifyLogin'>;
+  operators: Pick<OperatorDirectory, 'verifyLogin' | 'findByLogin'>;
+  /** Registered operator keys and the gateway's login ACLs (admin source ranges, MAC rules); without it: password only, no ACLs. */
+  access?: Pick<BastionAccess, 'findOperatorKey' | 'keyUsed' | 'loginGate'>;
   recordingsDir: string;
   logger: Logger;
   maxRecordingBytes?: number;
@@ -34,7 +37,7 @@ export function parseGatewayUser(user: string): { loginId: string; account: stri
 // This is SSH interop, not a 国密 primitive, hence node:crypto here.
 const fingerprint = (key: Buffer) => createHash('sha256').update(key).digest('base64').replace(/=+$/, '');
 
-/** The SSH gateway: operators log in with password + TOTP, reach granted asset accounts, and are recorded. */
+/** The SSH gateway: operators log in with a password or a registered key, then an OTP; reach granted asset accounts, and are recorded. */
 export function createSshGateway(opts: SshGatewayOptions) {
   const { service, logger } = opts;
   const clients = new Set<Connection>();
@@ -70,7 +73,9 @@ export function createSshGateway(opts: SshGatewayOptions) {
     clients.add(client);
     let who: ReturnType<typeof parseGatewayUser> = null;
     let operator: Operator | null = null;
-    let passwordFromMethod: string | null = null;
+    // The first factor and the user name it was proven for: a later request under another name starts over.
+    let firstFactor: (LoginFactor & { keyId?: string }) | null = null;
+    let factorFor: string | null = null;
     let upstream: Promise<Client> | null = null;
     let upstreamTarget: ResolvedTarget | null = null;
     const channels = new Set<() => void>();
@@ -82,27 +87,61 @@ export function createSshGateway(opts: SshGatewayOptions) {
       void upstream?.then((u) => u.end()).catch(() => {});
     });
 
+    const ALL_METHODS: AuthenticationType[] = opts.access ? ['publickey', 'keyboard-interactive', 'password'] : ['keyboard-interactive', 'password'];
+    // A registered key only proves the first factor: it earns a partial success, and the OTP prompt follows.
+    async function checkKey(ctx: PublicKeyAuthContext, loginId: string) {
+      const op = opts.access ? await opts.operators.findByLogin(loginId) : null;
+      const key = op ? await opts.access!.findOperatorKey(op.accountId, ctx.key.algo, ctx.key.data) : null;
+      if (!op || !key) return ctx.reject(ALL_METHODS);
+      // No signature: the client asks whether this key would do (SSH_MSG_USERAUTH_PK_OK); that logs nobody in.
+      if (!ctx.signature || !ctx.blob) return ctx.accept();
+      const parsed = sshUtils.parseKey(key.public_key);
+      const pub = Array.isArray(parsed) ? parsed[0] : parsed;
+      if (!pub || pub instanceof Error || pub.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
+        void service.recordLoginRefused(ctx.username, ip, 'public key signature did not verify');
+        return ctx.reject(ALL_METHODS);
+      }
+      firstFactor = { kind: 'publickey', accountId: op.accountId, fingerprint: key.fingerprint_sha256, keyId: key.id };
+      factorFor = ctx.username;
+      ctx.reject(['keyboard-interactive'], true);
+    }
+
     client.on('authentication', (ctx) => {
       who = parseGatewayUser(ctx.username);
       if (!who) {
         void service.recordLoginRefused(ctx.username, ip, 'user name is not login/account@asset');
         return ctx.reject();
       }
+      if (factorFor !== null && factorFor !== ctx.username) {
+        firstFactor = null;
+        factorFor = null;
+      }
       if (ctx.method === 'password') {
         // Password first, then the OTP by keyboard-interactive (partial success).
-        passwordFromMethod = ctx.password;
+        firstFactor = { kind: 'password', password: ctx.password };
+        factorFor = ctx.username;
         return ctx.reject(['keyboard-interactive'], true);
       }
-      if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive', 'password']);
-      const prompts = passwordFromMethod !== null ? [{ prompt: 'OTP (动态口令): ', echo: true }] : [{ prompt: 'Password (密码): ', echo: false }, { prompt: 'OTP (动态口令): ', echo: true }];
+      if (ctx.method === 'publickey') {
+        const loginId = who.loginId;
+        return void checkKey(ctx, loginId).catch((err: unknown) => {
+          logger.error({ err }, 'bastion key check failed');
+          ctx.reject();
+        });
+      }
+      if (ctx.method !== 'keyboard-interactive') return ctx.reject(ALL_METHODS);
+      const first = firstFactor;
+      const prompts = first ? [{ prompt: 'OTP (动态口令): ', echo: true }] : [{ prompt: 'Password (密码): ', echo: false }, { prompt: 'OTP (动态口令): ', echo: true }];
       ctx.prompt(prompts, 'yiyun bastion', (answers) => {
-        const password = passwordFromMethod ?? answers[0] ?? '';
-        const otp = (passwordFromMethod !== null ? answers[0] : answers[1]) ?? '';
+        const factor: LoginFactor = first ? (first.kind === 'password' ? { kind: 'password', password: first.password } : { kind: 'publickey', accountId: first.accountId, fingerprint: first.fingerprint }) : { kind: 'password', password: answers[0] ?? '' };
+        const otp = (first ? answers[0] : answers[1]) ?? '';
+        const access = opts.access;
         opts.operators
-          .verifyLogin({ loginId: who!.loginId, password, otp: otp.trim(), sourceIp: ip })
+          .verifyLogin({ loginId: who!.loginId, factor, otp: otp.trim(), sourceIp: ip, gate: access ? (op) => access.loginGate(op, ip) : undefined })
           .then((op) => {
             if (!op) return ctx.reject();
             operator = op;
+            if (first?.keyId) void access?.keyUsed(first.keyId).catch(() => {});
             ctx.accept();
           })
           .catch((err: unknown) => {

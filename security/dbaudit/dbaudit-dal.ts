@@ -46,6 +46,31 @@ export function createDbAuditDal(db: Db) {
       return Number(id);
     },
     insertAlert: (row: Insertable<AlertsTable>, tx: Db = db) => r(tx).insertInto('dbaudit.alerts').values({ ...row, detail: sql<string>`${row.detail}::jsonb` }).execute(),
+    // Multi-row writes for the batched recorder: one statement per table and batch instead of one per event.
+    insertConnections: (rows: Insertable<ConnectionsTable>[], tx: Db = db) => (rows.length ? r(tx).insertInto('dbaudit.connections').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute() : Promise.resolve([])),
+    /** Statement ids reserved ahead of a batch insert, so alerts of the same batch can point at their statement. */
+    async reserveStatementIds(n: number, tx: Db = db): Promise<number[]> {
+      const { rows } = await sql<{ id: string | number }>`select nextval(pg_get_serial_sequence('dbaudit.statements', 'id')) as id from generate_series(1, ${n}::int)`.execute(tx);
+      return rows.map((x) => Number(x.id));
+    },
+    /**
+     * One INSERT … SELECT FROM unnest(column arrays) per batch: 20 parameters whatever the batch size (a VALUES list
+     * would bind 20 per row, and planning a 10,000-parameter statement costs PostgreSQL more than the rows do).
+     * Rows without an id take the next from the sequence.
+     */
+    async insertStatements(rows: Insertable<StatementsTable>[], tx: Db = db): Promise<void> {
+      if (!rows.length) return;
+      const col = <K extends keyof Insertable<StatementsTable>>(k: K) => rows.map((x) => x[k] ?? null);
+      await sql`insert into dbaudit.statements (id, connection_id, engine, at, src_ip, src_port, dst_ip, dst_port, db_user, db_name, client_program, protocol, command, objects, sql, params, rows, duration_ms, error_code, error_message)
+        select coalesce(u.id, nextval(pg_get_serial_sequence('dbaudit.statements', 'id'))), u.connection_id, u.engine, u.at, u.src_ip, u.src_port, u.dst_ip, u.dst_port, u.db_user, u.db_name, u.client_program, u.protocol, u.command,
+          array(select jsonb_array_elements_text(u.objects)), u.sql, u.params::jsonb, u.rows, u.duration_ms, u.error_code, u.error_message
+        from unnest(${col('id')}::bigint[], ${col('connection_id')}::uuid[], ${col('engine')}::text[], ${col('at')}::timestamptz[], ${col('src_ip')}::text[], ${col('src_port')}::int[], ${col('dst_ip')}::text[], ${col('dst_port')}::int[],
+          ${col('db_user')}::text[], ${col('db_name')}::text[], ${col('client_program')}::text[], ${col('protocol')}::text[], ${col('command')}::text[], ${rows.map((x) => JSON.stringify(x.objects ?? []))}::jsonb[], ${col('sql')}::text[],
+          ${col('params')}::text[], ${col('rows')}::bigint[], ${col('duration_ms')}::float8[], ${col('error_code')}::text[], ${col('error_message')}::text[])
+          as u(id, connection_id, engine, at, src_ip, src_port, dst_ip, dst_port, db_user, db_name, client_program, protocol, command, objects, sql, params, rows, duration_ms, error_code, error_message)`.execute(tx);
+    },
+    insertAlerts: (rows: Insertable<AlertsTable>[], tx: Db = db) => (rows.length ? r(tx).insertInto('dbaudit.alerts').values(rows.map((row) => ({ ...row, detail: sql<string>`${row.detail}::jsonb` }))).execute() : Promise.resolve([])),
+    closeConnections: (ids: string[], at: Date, tx: Db = db) => (ids.length ? r(tx).updateTable('dbaudit.connections').set({ ended_at: at }).where('id', 'in', ids).execute() : Promise.resolve([])),
     async listStatements(q: StatementFilter, tx: Db = db) {
       let base = r(tx).selectFrom('dbaudit.statements');
       if (q.user) base = base.where('db_user', '=', q.user);

@@ -6,7 +6,7 @@ import test from 'ava';
 import pg from 'pg';
 import { createTestDatabase } from '../../core/db/testing';
 import { createLogger } from '../../core/log';
-import { createDbAuditService } from './dbaudit-service';
+import { createDbAuditService, literalFreeKey } from './dbaudit-service';
 import { dangerFindings, injectionFindings } from './detection-fns';
 import { createPgProxy } from './pg-proxy';
 import { dbauditModule } from './index';
@@ -44,8 +44,7 @@ test.serial('simple, prepared and failing statements are recorded with every fie
   await t.throwsAsync(c.query('select * from no_such_table'));
   await c.query('select 1');
   await c.end();
-  await svc.flush();
-  await new Promise((res) => setTimeout(res, 300));
+  // Events are queued before the client sees its answer: flushing stores all of them, no sleep needed.
   await svc.flush();
   const all = await svc.listStatements({ offset: 0, limit: 50, user: 'postgres', database: 'postgres' });
   const prepared = all.items.find((s) => s.sql === 'select * from patients where id = $1');
@@ -73,7 +72,6 @@ test.serial('a failed login and password guessing are detected', async (t) => {
     const c = client({ user: 'no_such_role_x' });
     await t.throwsAsync(c.connect());
   }
-  await new Promise((res) => setTimeout(res, 300));
   await svc.flush();
   const alerts = await svc.listAlerts({ offset: 0, limit: 50, kind: 'auth.password_guessing' });
   t.is(alerts.total, 1);
@@ -88,7 +86,6 @@ test.serial('injection and dangerous statements through the proxy raise alerts',
   await c.query('create temp table t_del (x int)');
   await c.query('delete from t_del');
   await c.end();
-  await new Promise((res) => setTimeout(res, 300));
   await svc.flush();
   const kinds = new Set((await svc.listAlerts({ offset: 0, limit: 100 })).items.map((a) => a.kind));
   for (const k of ['sqli.tautology', 'sqli.time_based', 'danger.no_where']) t.true(kinds.has(k), k);
@@ -114,4 +111,28 @@ test('injection detection stays silent on the pgaudit regression workload', (t) 
   t.true(stmts.length > 100);
   const noisy = stmts.filter((s) => injectionFindings(s, 1).length > 0);
   t.deepEqual(noisy, []);
+});
+
+test.serial('a full audit queue drops statements counted and alerted, never silently; flush stores the rest in batches', async (t) => {
+  const small = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 }, recorder: { overflow: 'shed', highWater: 5, batchSize: 2 } });
+  const conn = { id: '0b0f7e0c-6d55-4a8e-9c0e-1d2f3a4b5c6d', engine: 'postgresql' as const, srcIp: '10.9.9.9', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 5432, user: 'shed_user', database: 'postgres', program: 'shed-test', clientTls: false, upstreamTls: false };
+  small.sink.connection(conn);
+  for (let i = 0; i < 12; i++) small.sink.statement({ conn, at: new Date(), protocol: 'simple', sql: `select ${i} from shed_t where x = '${i}'`, params: null, tags: ['SELECT 1'], rows: 1, durationMs: 0.1, errorCode: null, errorMessage: null, statementCount: 1 });
+  small.sink.closed(conn);
+  await small.stop();
+  t.like(small.stats(), { dropped: 7, queued: 0, failedBatches: 0 });
+  const stored = await small.listStatements({ offset: 0, limit: 50, user: 'shed_user' });
+  t.is(stored.total, 5);
+  t.deepEqual(stored.items.map((s) => s.database.objects), Array(5).fill(['shed_t']));
+  const dropped = await small.listAlerts({ offset: 0, limit: 10, kind: 'audit.events_dropped' });
+  t.is(dropped.total, 1);
+  t.is(dropped.items[0]!.detail.dropped, 7);
+  const conns = await small.listConnections({ offset: 0, limit: 50 });
+  t.truthy(conns.items.find((c) => c.id === conn.id)?.endedAt);
+});
+
+test('the parse cache key blanks literals only where that is safe', (t) => {
+  t.is(literalFreeKey("SELECT abalance FROM pgbench_accounts WHERE aid = 42;"), 'SELECT abalance FROM pgbench_accounts WHERE aid = ?;');
+  t.is(literalFreeKey("select * from t1 where x = 'it''s' and y = 1.5e3"), 'select * from t1 where x = ? and y = ?');
+  for (const raw of ["select 1 -- it's", 'select "t1" from x', 'select $1::int', "select 'a\\' from t"]) t.is(literalFreeKey(raw), raw);
 });

@@ -39,7 +39,6 @@ const connect = (extra: mysql.ConnectionOptions = {}) =>
   mysql.createConnection({ host: '127.0.0.1', port, user: 'root', database: 'test', connectAttributes: { program_name: 'his-app' }, ...extra });
 
 async function settle() {
-  await new Promise((r) => setTimeout(r, 250));
   await svc.flush();
 }
 

@@ -341,6 +341,11 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
       }
       cbuf = r.rest;
       if (!up.write(d)) client.pause();
+      // The recorder is behind: read no more commands until it catches up (statements wait, none go unaudited).
+      if (authDone && sink.congested?.()) {
+        client.pause();
+        sink.whenDrained!(() => client.resume());
+      }
     };
     const onServerData = (d: Buffer) => {
       if (!client.write(d)) up.pause();

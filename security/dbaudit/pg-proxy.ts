@@ -11,6 +11,9 @@ export type AuditSink = {
   auth(c: ConnInfo, ok: boolean, error: string | null): void;
   statement(s: StatementEvent): void;
   closed(c: ConnInfo): void;
+  /** True while the recorder is behind: proxies stop reading client requests until `whenDrained` calls back. */
+  congested?(): boolean;
+  whenDrained?(resume: () => void): void;
 };
 
 export type PgProxyOptions = {
@@ -276,9 +279,15 @@ export function createPgProxy(opts: PgProxyOptions) {
         return off < buf.length ? Buffer.from(buf.subarray(off)) : null;
       };
 
+      const resume = () => client.resume();
       client.on('data', (d: Buffer) => {
         if (!u.write(d)) client.pause();
         cbuf = frame(cbuf ? Buffer.concat([cbuf, d]) : d, fromClient);
+        // The recorder is behind: read no more requests until it catches up (statements wait, none go unaudited).
+        if (sink.congested?.()) {
+          client.pause();
+          sink.whenDrained!(resume);
+        }
       });
       u.on('drain', () => client.resume());
       u.on('data', (d: Buffer) => {

@@ -46,7 +46,6 @@ test('functions and procedures are learned on the first call and later calls are
   await c.query(`call ${schema}.purge()`);
   await c.query('select count(*) from pg_class');
   await c.end();
-  await new Promise((r) => setTimeout(r, 300));
   await svc.flush();
   const calls = (await svc.listStatements({ offset: 0, limit: 10, text: `${schema}.admit` })).items;
   t.is(calls.length, 2);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
@@ -128,6 +129,49 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     await page.goto(`${base}/ferry-transfers`);
     await page.locator('[data-testid="ferry-flows"]', { hasText: 'internet-audit-logs' }).waitFor();
     await shot(page, '07-ferry');
+
+    // 5. KMS tools: a test payload encrypted under the new key and decrypted back in the console.
+    await page.goto(`${base}/kms-tools`);
+    await page.locator('[data-testid="encrypt-key"]').click();
+    await page.getByRole('option', { name: /his\/db-disks/ }).click();
+    await page.fill('[data-testid="encrypt-plaintext"]', '检验报告 样本 0042');
+    await page.click('[data-testid="encrypt-submit"]');
+    const cipherBox = page.locator('[data-testid="encrypt-ciphertext"]');
+    for (let i = 0; i < 100 && (await cipherBox.inputValue()).length < 20; i++) await page.waitForTimeout(100);
+    t.true((await cipherBox.inputValue()).length >= 20, 'the console shows the ciphertext');
+    await page.click('[data-testid="decrypt-submit"]');
+    await page.locator('[data-testid="decrypt-result"]', { hasText: '检验报告 样本 0042' }).waitFor();
+    await shot(page, '08-kms-tools');
+
+    // 6. The signing service: sign a pasted text, download the detached yiyun-sig/1 signature, verify it (signer
+    //    certificate and chain to the zone root shown), and see a changed text fail.
+    await page.goto(`${base}/signing`);
+    const referral = '转诊单 2026-11-25 张三 → 县人民医院';
+    await page.fill('[data-testid="sign-text"]', referral);
+    await page.fill('[data-testid="sign-label"]', '转诊单');
+    await page.click('[data-testid="sign-submit"]');
+    await page.locator('[data-testid="sign-envelope"]').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="sign-download"]')]);
+    const sigPath = await download.path();
+    const envelope = JSON.parse(readFileSync(sigPath, 'utf8')) as { format: string; label: string; certificates: string[] };
+    t.is(envelope.format, 'yiyun-sig/1');
+    t.is(envelope.label, '转诊单');
+    t.is(envelope.certificates.length, 3, 'the signature carries the chain');
+    const apiCheck = await api.post('/api/signing/verify', { payload: Buffer.from(referral).toString('base64'), envelope });
+    t.true(apiCheck.body.valid, JSON.stringify(apiCheck.body));
+    await page.fill('[data-testid="verify-text"]', referral);
+    await page.setInputFiles('[data-testid="verify-sig-file"]', sigPath);
+    await page.click('[data-testid="verify-submit"]');
+    const ok = page.locator('[data-testid="verify-result"]', { hasText: '签名有效' });
+    await ok.waitFor();
+    const okText = (await ok.textContent()) ?? '';
+    t.regex(okText, /signing\.liangcheng-dmz\.yiyun/);
+    t.regex(okText, /yiyun SM2 Root CA liangcheng-dmz/);
+    await shot(page, '09-signing-verified');
+    await page.fill('[data-testid="verify-text"]', `${referral}（改）`);
+    await page.click('[data-testid="verify-submit"]');
+    await page.locator('[data-testid="verify-result"]', { hasText: '签名无效' }).waitFor();
+    await shot(page, '10-signing-tampered');
     await ctx.close();
 
     t.deepEqual(pageErrors, [], 'no uncaught errors in the page');

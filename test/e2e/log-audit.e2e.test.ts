@@ -1,6 +1,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -203,7 +204,64 @@ test.serial('log audit console: syslog in, parsed events searched, brute-force a
     await page.getByTestId('retention-usage').waitFor();
     t.is(await page.locator('[data-testid="retention-days"]').inputValue(), '180');
     await page.getByText('已归档日期').waitFor();
+    // Below 180 days needs the explicit confirmation the API asks for.
+    await page.locator('[data-testid="retention-days"]').fill('90');
+    await page.locator('[data-testid="retention-save"]').click();
+    await page.locator('[data-testid="retention-confirm"]').getByText('等保 2.0 三级要求日志至少保存 180 天').waitFor();
+    t.true(await page.locator('[data-testid="retention-confirm-save"]').isDisabled(), 'nothing is saved before the box is ticked');
+    await page.locator('[data-testid="retention-confirm-check"] input').check();
+    await page.locator('[data-testid="retention-confirm-save"]').click();
+    await waitFor('retention 90 days', async () => (await api.get('/api/log-audit/retention')).body.retentionDays === 90);
+    await page.locator('[data-testid="retention-days"]').fill('180');
+    await page.locator('[data-testid="retention-save"]').click();
+    await waitFor('retention back to 180 days', async () => (await api.get('/api/log-audit/retention')).body.retentionDays === 180);
+    // Archive yesterday (a closed day), see its SM3 digest and valid SM2 signature, restore it for search.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    // Three RFC 5424 lines of yesterday over plain TCP (newline framing), so the archived day holds events.
+    await new Promise<void>((resolve, reject) => {
+      const sock = net.connect(tcpPort, '127.0.0.1', () => {
+        sock.end(['03:10:00', '03:11:00', '03:12:00'].map((hms, i) => `<86>1 ${yesterday}T${hms}Z his01 sshd 4242 - - Failed password for root from 198.51.100.${i + 1} port 5000${i} ssh2\n`).join(''));
+      });
+      sock.once('close', () => resolve());
+      sock.once('error', reject);
+    });
+    await waitFor('yesterday\'s lines stored', async () => (await api.post('/api/log-audit/search', { from: `${yesterday}T00:00:00Z`, to: `${yesterday}T23:59:59Z`, text: '198.51.100.' })).body.total === 3);
+    await page.locator('[data-testid="archive-day"]').fill(yesterday);
+    await page.locator('[data-testid="archive-now"]').click();
+    const archivedRow = page.locator(`[data-testid="archives-table"] tr[data-day="${yesterday}"]`);
+    await archivedRow.locator('[data-testid="archive-signature"][data-state="valid"]').waitFor();
+    const archived = ((await api.get('/api/log-audit/archives')).body.items as Array<{ day: string; sm3: string; events: number }>).find((a) => a.day === yesterday)!;
+    t.regex(archived.sm3, /^[0-9a-f]{64}$/);
+    t.true(archived.events >= 3, `events archived: ${archived.events}`);
+    t.true(((await archivedRow.textContent()) ?? '').includes(archived.sm3), 'the SM3 digest is shown');
+    await archivedRow.locator(`[data-testid="archive-restore-${yesterday}"]`).click();
+    await page.getByRole('button', { name: '确认' }).click();
+    await page.getByText(/已恢复 0 条事件（[1-9]\d* 条已存在）/).waitFor();
+    await waitFor('restored', async () => ((await api.get('/api/log-audit/archives')).body.items as Array<{ day: string; restoredAt: string | null }>).find((a) => a.day === yesterday)?.restoredAt);
     await shot(page, '08-retention');
+
+    // Rule import: a Sigma YAML file uploaded in the rules page.
+    const ruleFile = path.join(work, 'emr-bulk-open.yml');
+    writeFileSync(ruleFile, 'title: EMR record opened from an unexpected network\nid: 0d7f5a52-1c55-4e0e-b7d5-3f4e2a9c6b11\nlogsource: {product: linux}\ndetection:\n  sel: {user.name|exists: true, custom.emr-access.record|startswith: ZY}\n  filter: {source.ip|cidr: 10.30.0.0/16}\n  condition: sel and not filter\nlevel: medium\ntags: [attack.collection]\n');
+    await page.goto(`${base}/log-rules`);
+    await page.locator('[data-testid="rule-import"]').click();
+    await page.locator('[data-testid="rule-files"] input[type="file"]').setInputFiles(ruleFile);
+    await page.getByText('已载入 1 个文件').waitFor();
+    await page.locator('[data-testid="rule-import-submit"]').click();
+    await page.locator('[data-testid="log-rules-table"] tbody tr', { hasText: 'EMR record opened from an unexpected network' }).waitFor();
+    t.is((await api.get('/api/log-audit/rules/0d7f5a52-1c55-4e0e-b7d5-3f4e2a9c6b11')).body.kind, 'detection');
+    await shot(page, '09-rule-imported');
+
+    // An HTTP source: a new token shown once from its edit page.
+    const httpSource = await api.post('/api/log-audit/sources', { name: 'his-app', kind: 'http', parser: 'json' });
+    t.is(httpSource.status, 201);
+    await page.goto(`${base}/log-sources/${httpSource.body.id}`);
+    await page.locator('[data-testid="source-rotate"]').click();
+    await page.getByRole('button', { name: '确认' }).click();
+    const newToken = ((await page.locator('[data-testid="one-time-secret"]').textContent()) ?? '').trim();
+    t.true(newToken.length >= 20 && newToken !== httpSource.body.token, 'a new token is shown');
+    await shot(page, '10-source-token');
+    await page.locator('[data-testid="one-time-done"]').click();
     await ctx.close();
 
     t.deepEqual(pageErrors, [], 'no uncaught errors in the page');

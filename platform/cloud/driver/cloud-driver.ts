@@ -3,6 +3,7 @@ import type { Timings } from '../cloud-fns';
 /** A hypervisor host of a region (what the embedded driver accounts capacity on). */
 export type HostSeed = { name: string; az: string; aggregate: string; purpose: 'general' | 'large-memory'; vcpus: number; ramGb: number };
 export type FlavorSeed = { name: string; vcpus: number; ramGb: number; diskGb: number; purpose: 'general' | 'large-memory' };
+export type ImageVisibility = 'private' | 'shared' | 'public';
 export type ImageSeed = { id: string; name: string; osType: 'linux' | 'windows'; format: 'raw' | 'qcow2' | 'vhd'; minDiskGb: number };
 export type VolumeTypeSeed = { name: string; backend: string; encryption: string; replicas: number };
 
@@ -55,6 +56,20 @@ export type CreateServerRequest = {
   volumes?: { ref: string; boot: boolean }[];
 };
 
+export type ServerState = { status: string; fault: string | null };
+
+/** A network ACL as the control plane holds it: rules in priority order per direction, the subnets it guards. */
+export type AclDesired = {
+  name: string;
+  tenantId: string;
+  /** a disabled ACL keeps its rules but guards no port */
+  enabled: boolean;
+  rules: { direction: 'ingress' | 'egress'; priority: number; action: 'allow' | 'deny'; protocol: string; source: string | null; destination: string | null; destinationPort: string | null }[];
+  subnetRefs: string[];
+};
+/** What a driver made of an ACL (stored by the control plane, handed back on the next sync); opaque to it. */
+export type AclProviderState = { ref: string; [k: string]: unknown };
+
 /** A driver's answer when a VM lands: where, and how long the region needs to boot it. */
 export type CreatedServer = { ref: string; host: string; az: string; /** true when createServer attached `volumes` itself (boot from volume) */ volumesAttached?: boolean };
 
@@ -86,12 +101,23 @@ export interface CloudDriver {
   deleteSecurityGroup(ref: string): Promise<void>;
   createSecurityGroupRule(input: { groupRef: string; direction: 'ingress' | 'egress'; ethertype: 'IPv4' | 'IPv6'; protocol: string | null; portMin: number | null; portMax: number | null; remoteIpPrefix: string | null }): Promise<{ ref: string }>;
   deleteSecurityGroupRule(ref: string): Promise<void>;
+  /**
+   * Makes the region enforce the ACL as given (OpenStack: an FWaaS v2 firewall group with ingress/egress
+   * policies bound to the subnets' router ports). `state` is the previous sync's answer, null the first time.
+   */
+  syncAcl(input: AclDesired, state: AclProviderState | null): Promise<AclProviderState>;
+  deleteAcl(state: AclProviderState): Promise<void>;
 
   createServerGroup(input: { name: string; policy: ServerGroupPolicy }): Promise<{ ref: string }>;
   deleteServerGroup(ref: string): Promise<void>;
   createServer(input: CreateServerRequest): Promise<CreatedServer>;
   serverAction(ref: string, action: 'start' | 'stop' | 'reboot'): Promise<void>;
   resizeServer(ref: string, flavor: FlavorSeed): Promise<void>;
+  /**
+   * The server's state as the infrastructure reports it (Nova's `status`: BUILD, ACTIVE, SHUTOFF, RESIZE,
+   * VERIFY_RESIZE, ERROR; `DELETED` when it is gone), with the fault when it failed. Orders wait on it.
+   */
+  serverStatus(ref: string): Promise<ServerState>;
   deleteServer(ref: string): Promise<void>;
   consoleUrl(ref: string): Promise<{ url: string; type: 'novnc' }>;
 
@@ -109,6 +135,11 @@ export interface CloudDriver {
   deleteBackup(ref: string): Promise<void>;
   importImage(input: { name: string; format: 'raw' | 'qcow2' | 'vhd'; sourceUrl: string | null }): Promise<{ ref: string; steps: string[] }>;
   deleteImage(ref: string): Promise<void>;
+  /** Who may boot the image: only its owner (private), its members too (shared), or every project (public). */
+  setImageVisibility(ref: string, visibility: ImageVisibility): Promise<void>;
+  /** Shares an image with a project (our tenant id: every tenant of a zone lives in the zone's one project). */
+  addImageMember(ref: string, member: string): Promise<void>;
+  removeImageMember(ref: string, member: string): Promise<void>;
 }
 
 export const DEFAULT_TIMINGS: Timings = { buildMs: 15_000, rebootMs: 5_000, resizeMs: 10_000, stopMs: 3_000, startMs: 5_000, importMs: 20_000 };

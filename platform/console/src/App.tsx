@@ -16,7 +16,7 @@ import { dataProvider } from './providers/dataProvider';
 import { i18nProvider } from './providers/i18nProvider';
 import accounts from './resources/accounts';
 import audit from './resources/audit';
-import { LogDashboardPage, LogSearchPage, logAlerts, logRules, logSources } from './resources/log-audit';
+import { LogDashboardPage, LogRetentionPage, LogSearchPage, logAlerts, logParsers, logRules, logSources } from './resources/log-audit';
 import compliance, { ComplianceDashboard, COMPLIANCE_DASHBOARD_PATH } from './resources/compliance';
 import roles from './resources/roles';
 import tenants from './resources/tenants';
@@ -46,6 +46,7 @@ export const App = () => (
     <Resource name="log-alerts" {...logAlerts} />
     <Resource name="log-sources" {...logSources} />
     <Resource name="log-rules" {...logRules} />
+    <Resource name="log-parsers" {...logParsers} />
     <Resource name="compliance" {...compliance} />
     {cloudResources}
     {secauditResources}
@@ -59,6 +60,7 @@ export const App = () => (
       <Route path="/profile" element={<ProfilePage />} />
       <Route path="/log-search" element={<LogSearchPage />} />
       <Route path="/log-dashboard" element={<LogDashboardPage />} />
+      <Route path="/log-retention" element={<LogRetentionPage />} />
       <Route path={COMPLIANCE_DASHBOARD_PATH} element={<ComplianceDashboard />} />
     </CustomRoutes>
   </Admin>

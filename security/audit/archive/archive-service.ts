@@ -50,7 +50,8 @@ export function directoryStore(dir: string): RemoteStore {
 export function createArchiveService(deps: {
   db: Kysely<any>;
   audit: Pick<AuditTrail, 'record'>;
-  signer: Pick<CheckpointSigner, 'keyId' | 'publicKeyHex' | 'sign' | 'verify'>;
+  /** The audit signer; with the signing service behind it, manifests also carry a yiyun-sig/1 envelope. */
+  signer: Pick<CheckpointSigner, 'keyId' | 'publicKeyHex' | 'sign' | 'verify' | 'envelope' | 'verifyEnvelope'>;
   remote: RemoteStore;
   events: Pick<EventsDal, 'ensureDays'>;
 }) {
@@ -74,9 +75,11 @@ export function createArchiveService(deps: {
       const file = `logaudit-${day}.ndjson.gz`;
       const manifest: ArchiveManifest = { format: 'yiyun.logaudit.archive/1', day, file, events: rows.rows.length, bytes: data.length, sm3: sm3Hex(data), createdAt: new Date().toISOString(), keyId: deps.signer.keyId, publicKey: deps.signer.publicKeyHex };
       const signature = deps.signer.sign(Buffer.from(canonical(manifest))).toString('base64');
+      // The signing service's detached envelope (yiyun-sig/1) carries the signer's certificate chain for restore.
+      const certified = deps.signer.envelope?.(Buffer.from(canonical(manifest)), `log-archive:${day}`) ?? null;
       // Ship first (network, outside any transaction), then record that it landed.
       await deps.remote.put(file, data);
-      await deps.remote.put(`${file}.manifest.json`, Buffer.from(JSON.stringify({ manifest, signature }, null, 2)));
+      await deps.remote.put(`${file}.manifest.json`, Buffer.from(JSON.stringify({ manifest, signature, ...(certified ? { envelope: certified } : {}) }, null, 2)));
       await db.transaction().execute(async (tx) => {
         await sql`insert into logaudit.archives (day, file_name, events, bytes, sm3, manifest, signature, remote)
           values (${day}::date, ${file}, ${manifest.events}, ${manifest.bytes}, ${manifest.sm3}, ${JSON.stringify(manifest)}::jsonb, ${signature}, ${deps.remote.describe()})
@@ -87,9 +90,34 @@ export function createArchiveService(deps: {
       return manifest;
     },
 
+    /**
+     * Archived days with the state of their signature: the recorded manifest checked against the zone's SM2 key
+     * (a tampered row or a manifest signed by another key shows `invalid`). The remote copy is checked on restore.
+     */
     async list() {
-      const r = await sql<{ day: Date | string; file_name: string; events: number; bytes: number; sm3: string; remote: string | null; created_at: Date; restored_at: Date | null }>`select * from logaudit.archives order by day desc`.execute(db);
-      return { items: r.rows.map((x) => ({ day: typeof x.day === 'string' ? x.day : new Date(x.day).toISOString().slice(0, 10), file: x.file_name, events: Number(x.events), bytes: Number(x.bytes), sm3: x.sm3, remote: x.remote, createdAt: x.created_at, restoredAt: x.restored_at })), total: r.rows.length };
+      const r = await sql<{ day: Date | string; file_name: string; events: number; bytes: number; sm3: string; manifest: ArchiveManifest; signature: string; remote: string | null; created_at: Date; restored_at: Date | null }>`select * from logaudit.archives order by day desc`.execute(db);
+      const signatureOf = (m: ArchiveManifest, sig: string, sm3: string): 'valid' | 'invalid' => {
+        try {
+          return m.sm3 === sm3 && m.publicKey === deps.signer.publicKeyHex && deps.signer.verify(Buffer.from(canonical(m)), Buffer.from(sig, 'base64'), deps.signer.publicKeyHex) ? 'valid' : 'invalid';
+        } catch {
+          return 'invalid';
+        }
+      };
+      return {
+        items: r.rows.map((x) => ({
+          day: typeof x.day === 'string' ? x.day : new Date(x.day).toISOString().slice(0, 10),
+          file: x.file_name,
+          events: Number(x.events),
+          bytes: Number(x.bytes),
+          sm3: x.sm3,
+          keyId: x.manifest?.keyId ?? null,
+          signature: signatureOf(x.manifest, x.signature, x.sm3),
+          remote: x.remote,
+          createdAt: x.created_at,
+          restoredAt: x.restored_at,
+        })),
+        total: r.rows.length,
+      };
     },
 
     /**
@@ -99,7 +127,7 @@ export function createArchiveService(deps: {
     async restoreDay(actor: Actor, day: string, trustedPublicKeyHex = deps.signer.publicKeyHex): Promise<{ restored: number; skipped: number }> {
       if (!DAY.test(day)) throw new InputError('a day is YYYY-MM-DD', { code: 'log_archive.bad_day' });
       const file = `logaudit-${day}.ndjson.gz`;
-      let envelope: { manifest: ArchiveManifest; signature: string };
+      let envelope: { manifest: ArchiveManifest; signature: string; envelope?: unknown };
       let data: Buffer;
       try {
         envelope = JSON.parse((await deps.remote.get(`${file}.manifest.json`)).toString('utf8')) as typeof envelope;
@@ -108,6 +136,14 @@ export function createArchiveService(deps: {
         throw new NotFoundError(`no archive of ${day} at ${deps.remote.describe()}`, { code: 'log_archive.not_found' });
       }
       const m = envelope.manifest;
+      // Certified archives are trusted through their chain to the zone root; older ones through the trusted key.
+      if (envelope.envelope != null && deps.signer.verifyEnvelope) {
+        const check = await deps.signer.verifyEnvelope(Buffer.from(canonical(m)), envelope.envelope);
+        if (!check.valid || check.publicKey !== m.publicKey) {
+          throw new ConflictError(`the manifest of ${day} has an invalid signature envelope: ${check.reason ?? 'signed by another key than the manifest names'}`, { code: 'log_archive.bad_signature' });
+        }
+        trustedPublicKeyHex = m.publicKey;
+      }
       if (m.publicKey !== trustedPublicKeyHex || !deps.signer.verify(Buffer.from(canonical(m)), Buffer.from(envelope.signature, 'base64'), trustedPublicKeyHex)) {
         throw new ConflictError(`the manifest of ${day} is not signed by the trusted SM2 key`, { code: 'log_archive.bad_signature' });
       }

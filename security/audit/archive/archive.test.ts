@@ -71,6 +71,12 @@ test.serial('a closed day is archived (gzip NDJSON, SM3, SM2-signed manifest), s
     t.is(m.events, 300);
     t.deepEqual(readdirSync(remoteDir).sort(), [`logaudit-${day}.ndjson.gz`, `logaudit-${day}.ndjson.gz.manifest.json`]);
     t.true(await archive.isArchived(day));
+    const listed = (await archive.list()).items.find((x) => x.day === day);
+    t.like(listed, { events: 300, sm3: m.sm3, keyId: signer.keyId, signature: 'valid' });
+    // A recorded digest that no longer matches its signed manifest shows as invalid.
+    await sql`update logaudit.archives set sm3 = ${'0'.repeat(64)} where day = ${day}::date`.execute(d.db);
+    t.is((await archive.list()).items.find((x) => x.day === day)!.signature, 'invalid');
+    await sql`update logaudit.archives set sm3 = ${m.sm3} where day = ${day}::date`.execute(d.db);
     await t.throwsAsync(archive.archiveDay(new Date().toISOString().slice(0, 10), actor), { instanceOf: ConflictError });
 
     // Drop the day as retention would, then bring it back from the SFTP server.

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { EventsDal, EventRow } from '../events/events-dal';
+import type { BatchRunner, EventsDal, EventRow } from '../events/events-dal';
 import { normalise, type CustomParser, type LogEvent } from '../parsers/normalise-fns';
 import type { EngineEvent, RaisedAlert, SigmaEngine } from '../sigma/sigma-engine';
 
@@ -95,16 +95,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       }
       const now = new Date();
       const days = deps.retentionDays();
-      const ids = await deps.db.transaction().execute(async (tx) => {
-        await deps.events.ensureDays(
-          rows.map((r) => r.ts),
-          { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) },
-          tx,
-        );
-        const out = await deps.events.insertBatch(rows, tx);
-        await touchSources(rows, tx);
-        return out;
-      });
+      const ids = await deps.events.writeBatch(rows, { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) }, (run) => touchSources(rows, run));
       stats.committed += rows.length;
       // Acknowledge: every owner whose last item is in this committed batch is done.
       for (const { owner } of take) {
@@ -133,7 +124,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     }
   }
 
-  async function touchSources(rows: EventRow[], tx: Kysely<any>): Promise<void> {
+  async function touchSources(rows: EventRow[], run: BatchRunner): Promise<void> {
     const counts = new Map<string, number>();
     for (const r of rows) if (r.sourceId) counts.set(r.sourceId, (counts.get(r.sourceId) ?? 0) + 1);
     const now = new Date();
@@ -147,7 +138,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       // Keep five minutes of per-event minute stamps, bounded.
       s.window = s.window.filter((m) => m > minute - 5).slice(-100_000);
       const rate = s.window.length / Math.min(5, Math.max(1, minute - (s.window[0] ?? minute) + 1));
-      await sql`update logaudit.sources set last_seen_at = ${now}, events_total = events_total + ${n}, rate_per_min = ${rate} where id = ${id}`.execute(tx);
+      await run(sql`update logaudit.sources set last_seen_at = ${now}, events_total = events_total + ${n}, rate_per_min = ${rate} where id = ${id}`);
     }
   }
 

@@ -38,7 +38,11 @@ async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms = 10_000)
 
 test.serial('syslog over UDP, TCP (octet counting and newline framing) and TLS, and HTTP NDJSON with per-source tokens, end to end into PostgreSQL', async (t) => {
   const d = await createTestDatabase('postgres', [auditModule(), logAuditModule()]);
-  const la = createLogAudit({ db: d.db, audit: noAudit, tenants: { exists: async () => true }, writers: 2 });
+  // As on a PostgreSQL deployment: batches go through COPY on the ingest's own connections.
+  const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+  dbUrl.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(d.db)).rows[0]!.db}`;
+  const la = createLogAudit({ db: d.db, audit: noAudit, tenants: { exists: async () => true }, writers: 2, copyUrl: dbUrl.toString() });
+  t.true(la.events.copies);
   try {
     await la.init();
     const tls = selfSigned();
@@ -180,6 +184,43 @@ test.serial('kill -9 of the ingest process mid-stream loses nothing it acknowled
     t.pass(`acknowledged ${acked.length} batches, stored ${stored.size} (in flight when killed: ${stored.size - acked.length})`);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+    await la.stop();
+    await d.close();
+  }
+});
+
+test.serial('a COPY batch stores what the INSERT batch stores, byte for byte: tabs, backslashes, newlines, NUL, quotes, non-ASCII, bad IPs', async (t) => {
+  const d = await createTestDatabase('postgres', [auditModule(), logAuditModule()]);
+  const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+  dbUrl.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(d.db)).rows[0]!.db}`;
+  const la = createLogAudit({ db: d.db, audit: noAudit, tenants: { exists: async () => true }, copyUrl: dbUrl.toString() });
+  try {
+    await la.init();
+    const now = new Date();
+    const awkward = ['tab\there', 'back\\slash \\N \\.', 'new\nline\r\n', 'nul\u0000byte', '"quoted" {json} [a,b]', '日志审计 é 😀', '\\'];
+    const rows = awkward.map((text, i) => ({
+      ts: new Date(now.getTime() - i * 1000),
+      raw: `<13>${text}`,
+      parser: 'test',
+      fields: { message: text, 'user.name': text, 'source.ip': i % 2 ? '198.51.100.7' : 'not-an-ip', 'event.severity': i, 'x.path': `C:\\temp\\${text}` },
+      receivedAt: now,
+      tenantId: null,
+      sourceId: null,
+    }));
+    const window = { from: new Date(now.getTime() - 86_400_000), to: new Date(now.getTime() + 86_400_000) };
+    const copied = await la.events.writeBatch(rows, window, async () => {});
+    const inserted = await la.events.insertBatch(rows);
+    const read = async (ids: number[]) =>
+      (await sql<Record<string, unknown>>`select host(source_ip) as ip, user_name, message, raw, fields, severity, parser from logaudit.events where id = any(${ids}::bigint[]) order by ts desc`.execute(d.db)).rows;
+    const a = await read(copied);
+    t.is(a.length, rows.length);
+    t.deepEqual(a, await read(inserted));
+    t.is(a[0]!.raw, '<13>tab\there');
+    t.is(a[3]!.message, 'nulbyte');
+    t.is(a[5]!.user_name, '日志审计 é 😀');
+    t.is(a[0]!.ip, null);
+    t.is(a[1]!.ip, '198.51.100.7');
+  } finally {
     await la.stop();
     await d.close();
   }

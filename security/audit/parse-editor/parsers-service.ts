@@ -86,6 +86,16 @@ export function createParsersService(deps: { db: Kysely<any>; audit: Pick<AuditT
       return view(row);
     },
 
+    /** Removes a parser; a source still pinned to it falls back to automatic recognition. */
+    async remove(actor: Actor, id: string) {
+      const before = await load(id);
+      await db.transaction().execute(async (tx) => {
+        await sql`delete from logaudit.parsers where id = ${id}`.execute(tx);
+        await audit.record({ actor, action: 'log_parser.deleted', target: { type: 'log_parser', id }, before: { name: before.name, kind: before.kind, active: before.active } }, tx);
+      });
+      await refresh();
+    },
+
     /** Runs a draft parser (or a built-in one) over pasted sample lines, without storing anything. */
     test(input: { parser?: Partial<ParserInput>; builtin?: string; lines: string[] }) {
       const draft = input.parser ? { name: input.parser.name ?? 'draft', kind: input.parser.kind ?? 'regex', pattern: input.parser.pattern, mapping: input.parser.mapping ?? {}, program: input.parser.program } : null;
@@ -94,7 +104,9 @@ export function createParsersService(deps: { db: Kysely<any>; audit: Pick<AuditT
       return {
         items: input.lines.map((line) => {
           const e = normalise(line, { now, parser: draft ? `custom:${draft.name}` : (input.builtin ?? 'auto'), custom: draft ? [draft as CustomParser] : active });
-          return { line, parser: e.parser, matched: e.parser !== 'raw' && e.parser !== 'syslog' ? true : e.parser === 'syslog', '@timestamp': e.ts, fields: e.fields };
+          // A draft matches only when it, not the syslog header or a built-in parser, produced the fields.
+          const matched = draft ? e.parser === `custom:${draft.name}` : e.parser !== 'raw';
+          return { line, parser: e.parser, matched, '@timestamp': e.ts, fields: e.fields };
         }),
       };
     },

@@ -5,7 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { parseAllDocuments } from 'yaml';
 import type { AuditTrail } from '../../../core/audit';
 import type { Actor } from '../../../core/authz';
-import { ConflictError, NotFoundError } from '../../../core/errors';
+import { ConflictError, InputError, NotFoundError } from '../../../core/errors';
 import { compileRule, parseSigmaYaml, type SigmaRule } from '../sigma/sigma-fns';
 
 type RuleRow = { id: string; title: string; kind: 'detection' | 'correlation'; level: string; tags: string[]; yaml: string; enabled: boolean; builtin: boolean; created_at: Date; updated_at: Date };
@@ -29,7 +29,15 @@ export function builtinRuleTexts(dir = path.join(__dirname, '..', 'sigma', 'rule
 export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTrail, 'record'>; onChange(rules: SigmaRule[]): void }) {
   const { db, audit } = deps;
 
+  let version = '';
+  /** A fingerprint of the stored rules, so a process notices rules imported elsewhere (CLI, another replica). */
+  async function storedVersion(): Promise<string> {
+    const r = await sql<{ v: string }>`select count(*)::text || ':' || coalesce(max(updated_at)::text, '') || ':' || count(*) filter (where enabled)::text as v from logaudit.rules`.execute(db);
+    return r.rows[0]?.v ?? '';
+  }
+
   async function reload(): Promise<SigmaRule[]> {
+    version = await storedVersion();
     const r = await sql<RuleRow>`select * from logaudit.rules where enabled order by id`.execute(db);
     const compiled: SigmaRule[] = [];
     for (const row of r.rows) {
@@ -54,6 +62,13 @@ export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTra
 
   return {
     reload,
+
+    /** Reloads the engine when the stored rules changed since the last look; true when it did. */
+    async reloadIfChanged(): Promise<boolean> {
+      if ((await storedVersion()) === version) return false;
+      await reload();
+      return true;
+    },
 
     /** Installs or refreshes the shipped rules (keeping an operator's enabled/disabled choice), then loads the engine. */
     async installBuiltins(): Promise<number> {
@@ -86,7 +101,11 @@ export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTra
 
     /** Imports Sigma YAML (one or many `---` documents); every document must compile or nothing is imported. */
     async importYaml(actor: Actor, input: { yaml: string; enabled: boolean }): Promise<{ items: RuleView[]; total: number }> {
-      const docs = (parseAllDocuments(input.yaml) as unknown as Array<{ toJS(): unknown }>).map((d) => d.toJS()).filter(Boolean) as Array<Record<string, unknown>>;
+      const parsed = parseAllDocuments(input.yaml) as unknown as Array<{ errors: Array<{ message: string }>; toJS(): unknown }>;
+      const broken = parsed.find((d) => d.errors.length > 0);
+      if (broken) throw new InputError(`invalid YAML: ${broken.errors[0]!.message}`, { code: 'sigma.invalid_yaml' });
+      const docs = parsed.map((d) => d.toJS()).filter(Boolean) as Array<Record<string, unknown>>;
+      if (docs.length === 0) throw new InputError('the YAML holds no rule', { code: 'sigma.empty' });
       const compiled = docs.map((d) => ({ rule: compileRule(d), yaml: toYaml(d) }));
       const rows = await db.transaction().execute(async (tx) => {
         const out: RuleRow[] = [];

@@ -45,7 +45,37 @@ export function fieldOf(fields: Record<string, unknown>, name: string): unknown 
 }
 
 export function viewOf(e: Pick<EngineEvent, 'fields' | 'raw'>): EventView {
-  return { get: (f) => fieldOf(e.fields, f), text: () => e.raw };
+  // Lower-cased strings of this event, computed once whichever rule asks first.
+  const lowered = new Map<string, string>();
+  return {
+    get: (f) => fieldOf(e.fields, f),
+    text: () => e.raw,
+    lower: (s) => {
+      let x = lowered.get(s);
+      if (x === undefined) lowered.set(s, (x = s.toLowerCase()));
+      return x;
+    },
+  };
+}
+
+/**
+ * Everything `logsourceMatches` reads from an event, as one string: events with the same signature meet the same
+ * rules, so the engine decides the candidate rules once per signature instead of once per event and rule. Null
+ * when a field it reads is not a plain string (then the engine asks `logsourceMatches` directly).
+ */
+export function logsourceSignature(e: Pick<EngineEvent, 'fields' | 'parser'>): string | null {
+  const f = e.fields;
+  const category = f['event.category'];
+  if (category !== undefined && typeof category !== 'string') return null;
+  const proc = String(f['process.name'] ?? '').toLowerCase();
+  const flags =
+    (f['log.syslog.appname'] !== undefined || f['log.syslog.facility.code'] !== undefined ? 'S' : '-') +
+    (f['http.request.method'] !== undefined ? 'H' : '-') +
+    (f['url.original'] !== undefined ? 'U' : '-') +
+    (f['process.command_line'] !== undefined ? 'C' : '-') +
+    (f['db.system'] !== undefined ? 'D' : '-') +
+    (category === undefined ? '!' : '=');
+  return `${e.parser}\u0000${proc}\u0000${flags}\u0000${category ?? ''}`;
 }
 
 /** Whether a rule's logsource describes this event (a Windows rule never sees a Linux line). */
@@ -106,8 +136,25 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
   let silent = new Set<string>();
   let byRef = new Map<string, CorrelationRule[]>();
   const state = new Map<string, Map<string, GroupState>>();
+  // Candidate detection rules (in load order) per logsource signature; most events meet a handful of the rules.
+  let candidates = new Map<string, DetectionRule[]>();
+  // Signatures carry process names from the wire: bound the map so a sender cannot grow it without limit.
+  const MAX_SIGNATURES = 4096;
+
+  function candidatesOf(e: EngineEvent): readonly DetectionRule[] {
+    const sig = logsourceSignature(e);
+    if (sig === null) return detections.filter((r) => logsourceMatches(r.logsource, e));
+    let list = candidates.get(sig);
+    if (!list) {
+      if (candidates.size >= MAX_SIGNATURES) candidates = new Map();
+      list = detections.filter((r) => logsourceMatches(r.logsource, e));
+      candidates.set(sig, list);
+    }
+    return list;
+  }
 
   function load(rules: readonly SigmaRule[]): void {
+    candidates = new Map();
     detections = rules.filter((r): r is DetectionRule => r.kind === 'detection');
     correlations = rules.filter((r): r is CorrelationRule => r.kind === 'correlation');
     silent = new Set();
@@ -229,8 +276,7 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
       const out: RaisedAlert[] = [];
       for (const e of events) {
         const view = viewOf(e);
-        for (const r of detections) {
-          if (!logsourceMatches(r.logsource, e)) continue;
+        for (const r of candidatesOf(e)) {
           let hit = false;
           try {
             hit = r.match(view);

@@ -12,6 +12,11 @@ export type EventView = {
   get(field: string): unknown;
   /** The text keyword searches run over (message, else raw line). */
   text(): string;
+  /**
+   * `s.toLowerCase()`, remembered for the event: a hundred rules lower the same raw line and fields again and again
+   * otherwise. Optional (a view without it lowers through a one-entry cache).
+   */
+  lower?(s: string): string;
 };
 
 export type DetectionRule = {
@@ -83,11 +88,10 @@ function stringMatcher(raw: string, mode: 'exact' | 'contains' | 'startswith' | 
   if (!hasWild) {
     const lit = pattern.replace(/\\([*?\\])/g, '$1');
     const p = cased ? lit : lit.toLowerCase();
-    const test = (s: string) => {
-      const x = cased ? s : lower(s);
-      return mode === 'exact' ? x === p : mode === 'contains' ? x.includes(p) : mode === 'startswith' ? x.startsWith(p) : x.endsWith(p);
-    };
-    return (v) => asStrings(v).some(test);
+    // One closure per mode and case, chosen once: this runs for every keyword of every candidate rule on every event.
+    const cmp: (x: string) => boolean = mode === 'exact' ? (x) => x === p : mode === 'contains' ? (x) => x.includes(p) : mode === 'startswith' ? (x) => x.startsWith(p) : (x) => x.endsWith(p);
+    if (cased) return (v) => anyString(v, cmp);
+    return (v, e) => anyString(v, (s) => cmp(lowerIn(e, s)));
   }
   const body = wildcardToRegex(pattern);
   const src = mode === 'exact' ? `^${body}$` : mode === 'contains' ? body : mode === 'startswith' ? `^${body}` : `${body}$`;
@@ -98,13 +102,36 @@ function stringMatcher(raw: string, mode: 'exact' | 'contains' | 'startswith' | 
     .map((x) => x.replace(/\\([*?\\])/g, '$1'))
     .filter((x) => x.length >= 2)
     .map((x) => (cased ? x : x.toLowerCase()));
-  return (v) =>
-    asStrings(v).some((s) => {
-      const x = cased ? s : lower(s);
+  return (v, e) =>
+    anyString(v, (s) => {
+      const x = cased ? s : lowerIn(e, s);
       for (const p of pieces) if (!x.includes(p)) return false;
       return re.test(s);
     });
 }
+
+/**
+ * The literal a `contains` keyword reduces to when it has no wildcard (leading/trailing `*` stripped and escapes
+ * resolved, as `stringMatcher` does), else null.
+ */
+function plainContains(raw: string): string | null {
+  const pattern = raw.replace(/^\*+/, '').replace(/(?<!\\)\*+$/, '');
+  if (/(^|[^\\])[*?]/.test(pattern)) return null;
+  return pattern.replace(/\\([*?\\])/g, '$1');
+}
+
+/** `asStrings(v).some(test)` without building the array for the usual single string. */
+function anyString(v: unknown, test: (s: string) => boolean): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v === 'string') return test(v);
+  if (Array.isArray(v)) {
+    for (const x of v) if (test(String(x))) return true;
+    return false;
+  }
+  return test(String(v));
+}
+
+const lowerIn = (e: EventView, s: string): string => (e.lower ? e.lower(s) : lower(s));
 
 // The same text is lowered for many patterns in a row (keyword lists): remember the last one.
 let lastIn = '';
@@ -187,11 +214,11 @@ function compileValue(value: unknown, modifiers: string[], ruleId: string): Matc
     } catch (err) {
       throw new InputError(`rule ${ruleId}: invalid regular expression ${String(value)} (${(err as Error).message})`, { code: 'sigma.invalid' });
     }
-    return (v) => asStrings(v).some((s) => re.test(s));
+    return (v) => anyString(v, (s) => re.test(s));
   }
   if (typeof value === 'number' || typeof value === 'boolean') {
     const want = String(value);
-    return (v) => asStrings(v).some((s) => s === want || s.toLowerCase() === want);
+    return (v) => anyString(v, (s) => s === want || s.toLowerCase() === want);
   }
   let patterns = [String(value)];
   if (has('windash')) {
@@ -202,6 +229,7 @@ function compileValue(value: unknown, modifiers: string[], ruleId: string): Matc
   if (has('base64') || has('base64offset')) patterns = patterns.flatMap((p) => base64Variants(p, has('base64offset')));
   const mode = has('contains') || has('base64offset') ? 'contains' : has('startswith') ? 'startswith' : has('endswith') ? 'endswith' : 'exact';
   const ms = patterns.map((p) => stringMatcher(p, mode, cased || has('base64') || has('base64offset')));
+  if (ms.length === 1) return ms[0]!;
   return (v, e) => ms.some((m) => m(v, e));
 }
 
@@ -228,9 +256,26 @@ function compileFieldItem(key: string, value: unknown, ruleId: string): Predicat
 function compileSearch(def: unknown, ruleId: string, name: string): Predicate {
   if (Array.isArray(def)) {
     if (def.every((x) => x === null || typeof x !== 'object')) {
-      // Keyword list: any of the strings anywhere in the message (case-insensitive, wildcards allowed).
-      const ms = def.map((k) => compileValue(k, ['contains'], ruleId));
-      return (e) => { const t = e.text(); return ms.some((m) => m(t, e)); };
+      // Keyword list: any of the strings anywhere in the message (case-insensitive, wildcards allowed). Plain words
+      // (most of them) are tested as lower-cased substrings in one loop over the text lowered once; the rest
+      // (wildcards, numbers, null) go through their matchers.
+      const literals: string[] = [];
+      const others: unknown[] = [];
+      for (const k of def) {
+        const lit = typeof k === 'string' ? plainContains(k) : null;
+        if (lit === null) others.push(k);
+        else literals.push(lit.toLowerCase());
+      }
+      const ms = others.map((k) => compileValue(k, ['contains'], ruleId));
+      return (e) => {
+        const t = e.text();
+        if (literals.length) {
+          const x = lowerIn(e, t);
+          for (const p of literals) if (x.includes(p)) return true;
+        }
+        for (const m of ms) if (m(t, e)) return true;
+        return false;
+      };
     }
     const ps = def.map((x, i) => compileSearch(x, ruleId, `${name}[${i}]`));
     return (e) => ps.some((p) => p(e));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../../core/authz';
 import type { AuditTrail } from '../../../core/audit';
-import { generateSm2KeyPair, sm2Encrypt, sm2KeyFromPem, sm2PrivateKeyToPem, sm3Hex } from '../../../core/crypto';
+import { generateSm2KeyPair, sm2Encrypt, sm2KeyFromPem, sm2PrivateKeyToPem, sm2PublicKeyToPem, sm3Hex } from '../../../core/crypto';
 import { ConflictError, InputError, NotFoundError } from '../../../core/errors';
 import type { Keyring } from '../kms/kms-keyring';
 import type { AuthorityRow, CaDal, CertificateRow } from './ca-dal';
@@ -258,6 +258,24 @@ export function createCaService(deps: CaServiceDeps) {
         certificatePem: row.certificate,
         chainPem: row.certificate + inter.certificate + root.certificate,
       };
+    },
+
+    /**
+     * A service identity for a key pair the caller already holds (the audit signer's key file): the zone's intermediate
+     * certifies that public key, so signatures made with it before the certificate existed verify under it too. The
+     * private key never reaches the CA. Re-issued when revoked, expired or the key changed.
+     */
+    async certifyKey(actor: Actor, zone: string, name: string, publicKeyHex: string): Promise<{ certificateId: string; publicKey: string; certificatePem: string; chainPem: string }> {
+      const link = await dal.serviceIdentity(zone, name);
+      let row = link ? await dal.certificate(link.certificate_id) : undefined;
+      if (!row || row.status !== 'valid' || row.not_after < now() || row.public_key !== publicKeyHex) {
+        const issued = await service.issue(actor, { profile: 'service', commonName: `${name}.${zone}.yiyun`, organizationalUnit: zone, dnsNames: [`${name}.${zone}.yiyun`], validityDays: 825, dual: false, signingPublicKeyPem: sm2PublicKeyToPem(publicKeyHex) }, { zone });
+        await dal.insertServiceIdentity({ zone, name, certificate_id: issued.signing.id });
+        row = (await dal.certificate(issued.signing.id))!;
+      }
+      const inter = await intermediate(zone);
+      const root = (await dal.authority(zone, 'root'))!;
+      return { certificateId: row.id, publicKey: row.public_key, certificatePem: row.certificate, chainPem: row.certificate + inter.certificate + root.certificate };
     },
 
     counts: () => dal.counts(),

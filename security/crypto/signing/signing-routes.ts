@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, optionalText, type RouteDef } from '../../../core/http';
 import type { SigningService } from './signing-service';
 
-const verifyResultSchema = z.object({ valid: z.boolean(), reason: z.string().nullable(), signer: z.string().nullable(), serial: z.string().nullable(), signedAt: z.string().nullable(), label: z.string().nullable() });
+const verifyResultSchema = z.object({ valid: z.boolean(), reason: z.string().nullable(), signer: z.string().nullable(), serial: z.string().nullable(), signedAt: z.string().nullable(), label: z.string().nullable(), chain: z.array(z.string()) });
 
 /** Routes of the signing service. */
 export function signingRoutes(signing: SigningService): RouteDef[] {

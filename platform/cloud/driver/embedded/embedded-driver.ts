@@ -147,6 +147,19 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): CloudDriver &
     createSecurityGroupRule: async () => ({ ref: randomUUID() }),
     deleteSecurityGroupRule: noop,
 
+    async syncAcl(input, state) {
+      const values = { zone, name: input.name, enabled: input.enabled, rules: JSON.stringify(input.rules), subnet_refs: JSON.stringify(input.subnetRefs), synced_at: new Date() };
+      if (state) {
+        const r = await db.updateTable(t('acls')).set(values).where('id', '=', state.ref).executeTakeFirst();
+        if (Number(r.numUpdatedRows) > 0) return { ref: state.ref };
+      }
+      const row = await db.insertInto(t('acls')).values(values).returning('id').executeTakeFirstOrThrow();
+      return { ref: row.id as string };
+    },
+    async deleteAcl(state) {
+      await db.deleteFrom(t('acls')).where('id', '=', state.ref).execute();
+    },
+
     async createServerGroup(input) {
       const row = await db.insertInto(t('server_groups')).values({ zone, policy: input.policy }).returning('id').executeTakeFirstOrThrow();
       return { ref: row.id as string };
@@ -171,7 +184,7 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): CloudDriver &
         await sql`update cloud_embedded.hosts set used_vcpus = used_vcpus + ${input.flavor.vcpus}, used_ram_gb = used_ram_gb + ${input.flavor.ramGb} where id = ${h.id}`.execute(tx);
         const row = await tx
           .insertInto(t('servers'))
-          .values({ zone, host_id: h.id, group_id: input.serverGroup?.ref ?? null, vcpus: input.flavor.vcpus, ram_gb: input.flavor.ramGb })
+          .values({ zone, host_id: h.id, group_id: input.serverGroup?.ref ?? null, vcpus: input.flavor.vcpus, ram_gb: input.flavor.ramGb, busy: 'BUILD', busy_until: sql`now() + ${timings.buildMs} * interval '1 millisecond'` })
           .returning('id')
           .executeTakeFirstOrThrow();
         return { ref: row.id as string, host: h.name, az: h.az };
@@ -197,8 +210,17 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): CloudDriver &
           throw new ConflictError(`no valid host: ${h.name} cannot hold flavor ${flavor.name}`, { code: 'cloud.no_valid_host' });
         }
         await sql`update cloud_embedded.hosts set used_vcpus = used_vcpus + ${dv}, used_ram_gb = used_ram_gb + ${dr} where id = ${h.id}`.execute(tx);
-        await tx.updateTable(t('servers')).set({ vcpus: flavor.vcpus, ram_gb: flavor.ramGb }).where('id', '=', ref).execute();
+        await tx.updateTable(t('servers')).set({ vcpus: flavor.vcpus, ram_gb: flavor.ramGb, busy: 'RESIZE', busy_until: sql`now() + ${timings.resizeMs} * interval '1 millisecond'` }).where('id', '=', ref).execute();
       });
+    },
+
+    async serverStatus(ref) {
+      // The simulated hypervisor is busy (BUILD, RESIZE) for the zone's timing, then the power state shows.
+      const r = await sql<{ busy: string | null; busy_now: boolean; power: string }>`select busy, busy_until > now() as busy_now, power from cloud_embedded.servers where id = ${ref}`.execute(db);
+      const srv = r.rows[0];
+      if (!srv) return { status: 'DELETED', fault: null };
+      if (srv.busy && srv.busy_now) return { status: srv.busy, fault: null };
+      return { status: srv.power === 'off' ? 'SHUTOFF' : 'ACTIVE', fault: null };
     },
 
     async deleteServer(ref) {
@@ -244,5 +266,18 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): CloudDriver &
       return { ref: randomUUID(), steps: input.format === 'raw' ? ['upload', 'verify'] : ['upload', `convert ${input.format} → raw`, 'verify'] };
     },
     deleteImage: noop,
+    // Recorded as Glance would hold it, so the region's own view of an image's sharing can be inspected.
+    async setImageVisibility(ref, visibility) {
+      await sql`insert into cloud_embedded.image_sharing (ref, visibility) values (${ref}, ${visibility})
+        on conflict (ref) do update set visibility = excluded.visibility, updated_at = now()`.execute(db);
+    },
+    async addImageMember(ref, member) {
+      await sql`insert into cloud_embedded.image_sharing (ref, members) values (${ref}, array[${member}]::text[])
+        on conflict (ref) do update set members = case when ${member} = any(cloud_embedded.image_sharing.members) then cloud_embedded.image_sharing.members
+          else array_append(cloud_embedded.image_sharing.members, ${member}) end, updated_at = now()`.execute(db);
+    },
+    async removeImageMember(ref, member) {
+      await sql`update cloud_embedded.image_sharing set members = array_remove(members, ${member}), updated_at = now() where ref = ${ref}`.execute(db);
+    },
   };
 }

@@ -99,6 +99,9 @@ export const neutron = (c: OpenStackClient) => ({
   createFirewallGroup: (g: { name: string; ingress_firewall_policy_id: string | null; egress_firewall_policy_id: string | null; ports: string[] }) =>
     c.post<{ firewall_group: FirewallGroup }>('network', '/fwaas/firewall_groups', { firewall_group: { ...g, admin_state_up: true } }).then((r) => r.firewall_group),
   updateFirewallGroupPorts: (id: string, ports: string[]) => c.put<{ firewall_group: FirewallGroup }>('network', `/fwaas/firewall_groups/${q(id)}`, { firewall_group: { ports } }).then((r) => r.firewall_group),
+  /** The router interface ports on a subnet: where a firewall group guards the subnet's traffic. */
+  routerPortsOfSubnet: (subnetId: string) =>
+    c.get<{ ports: { id: string }[] }>('network', '/ports', { query: { device_owner: 'network:router_interface', fixed_ips: `subnet_id=${subnetId}`, fields: 'id' } }).then((r) => r.ports.map((p) => p.id)),
   deleteFirewallGroup: (id: string) => c.del('network', `/fwaas/firewall_groups/${q(id)}`),
 });
 
@@ -124,4 +127,9 @@ export const glance = (c: OpenStackClient) => ({
   importImage: (id: string, uri: string) => c.post('image', `/images/${q(id)}/import`, { method: { name: 'web-download', uri } }),
   publicImages: () => c.get<{ images: GlanceImage[] }>('image', '/images', { query: { visibility: 'public', status: 'active', limit: 200 } }).then((r) => r.images),
   deleteImage: (id: string) => c.del('image', `/images/${q(id)}`),
+  /** Glance changes an image by JSON patch, in its own media type. */
+  setVisibility: (id: string, visibility: string) =>
+    c.patch<GlanceImage>('image', `/images/${q(id)}`, [{ op: 'replace', path: '/visibility', value: visibility }], { headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' } }),
+  addMember: (id: string, member: string) => c.post('image', `/images/${q(id)}/members`, { member }),
+  removeMember: (id: string, member: string) => c.del('image', `/images/${q(id)}/members/${q(member)}`),
 });

@@ -274,6 +274,31 @@ test('Nova: server groups by microversion, actions, resize confirmed after VERIF
   }
 });
 
+test('Nova: serverStatus reports the server as Nova does (what an order waits for): ACTIVE, ERROR with its fault, gone', async (t) => {
+  const os = await replay();
+  try {
+    const { driver } = setup(os);
+    const active = fixture('nova/doc/api_samples/servers/server-get-resp.json');
+    t.is(active.server.status, 'ACTIVE');
+    os.once('compute', 'GET', '/servers/:id', { status: 200, body: active });
+    t.deepEqual(await driver.serverStatus('s-1'), { status: 'ACTIVE', fault: null });
+    const build = fixture('nova/doc/api_samples/servers/server-get-resp.json');
+    build.server.status = 'BUILD';
+    os.once('compute', 'GET', '/servers/:id', { status: 200, body: build });
+    t.deepEqual(await driver.serverStatus('s-1'), { status: 'BUILD', fault: null });
+    const err = fixture('nova/doc/api_samples/servers/server-get-resp.json');
+    err.server.status = 'ERROR';
+    err.server.fault = { code: 500, message: 'Build of instance aborted: Volume attach failed', created: '2026-11-25T00:00:00Z' };
+    os.once('compute', 'GET', '/servers/:id', { status: 200, body: err });
+    t.deepEqual(await driver.serverStatus('s-1'), { status: 'ERROR', fault: 'Build of instance aborted: Volume attach failed' });
+    os.once('compute', 'GET', '/servers/:id', { status: 404, body: { itemNotFound: { code: 404, message: 'Instance s-1 could not be found.' } } });
+    t.deepEqual(await driver.serverStatus('s-1'), { status: 'DELETED', fault: null });
+    t.is(os.calls('compute', 'GET', /^\/servers\/s-1$/).length, 4);
+  } finally {
+    await os.close();
+  }
+});
+
 test('Neutron: IPv6 subnet modes, ports (no default group), allowed-address-pairs, security groups deny by default, floating IPs', async (t) => {
   const os = await replay();
   try {
@@ -344,6 +369,52 @@ test('Neutron FWaaS v2: a network ACL becomes a firewall group with ordered ingr
     os.reset();
     await driver.acls.remove(acl.ref, acl.policies, acl.rules);
     t.deepEqual(os.calls('network', 'DELETE', /^\/fwaas\//).map((r) => r.path.split('/')[2]), ['firewall_groups', 'firewall_policies', 'firewall_policies', 'firewall_rules', 'firewall_rules', 'firewall_rules']);
+  } finally {
+    await os.close();
+  }
+});
+
+test('Neutron FWaaS v2: syncAcl creates the group on the subnets\' router ports, then swaps fresh rules into the policies and rebinds', async (t) => {
+  const os = await replay();
+  try {
+    const { driver } = setup(os);
+    const NL = 'neutron-lib/api-ref/source/v2/samples';
+    os.on('network', 'GET', '/ports', { status: 200, body: fixture(`${NL}/ports/ports-list-response.json`) });
+    os.on('network', 'PUT', '/fwaas/firewall_policies/:id', { status: 200, body: fixture(`${NL}/firewall-v2/firewall-policy-update-response.json`) });
+    const routerPorts = (fixture(`${NL}/ports/ports-list-response.json`).ports as { id: string }[]).map((p) => p.id);
+    const rules = [
+      { direction: 'ingress' as const, priority: 20, action: 'deny' as const, protocol: 'any', source: null, destination: null, destinationPort: null },
+      { direction: 'ingress' as const, priority: 10, action: 'allow' as const, protocol: 'tcp', source: '10.20.0.0/22', destination: null, destinationPort: '443' },
+      { direction: 'egress' as const, priority: 1, action: 'allow' as const, protocol: 'udp', source: null, destination: '10.20.0.2/32', destinationPort: '53:54' },
+    ];
+    const first = await driver.syncAcl({ name: 'acl-his', tenantId: 't-1', enabled: true, rules, subnetRefs: ['sn-a'] }, null);
+    const lookup = os.calls('network', 'GET', /^\/ports$/)[0]!;
+    t.is(lookup.query.get('device_owner'), 'network:router_interface');
+    t.is(lookup.query.get('fixed_ips'), 'subnet_id=sn-a');
+    const group = os.calls('network', 'POST', /^\/fwaas\/firewall_groups$/)[0]!.body.firewall_group;
+    t.deepEqual(group.ports, routerPorts);
+    t.truthy(group.ingress_firewall_policy_id);
+    t.truthy(group.egress_firewall_policy_id);
+    t.deepEqual(os.calls('network', 'POST', /^\/fwaas\/firewall_rules$/).map((r) => r.body.firewall_rule.name), ['acl-his-ingress-10', 'acl-his-ingress-20', 'acl-his-egress-1']);
+    t.is(first.ref, fixture(`${NL}/firewall-v2/firewall-group-create-response.json`).firewall_group.id);
+
+    // a rule changed and the ACL disabled: fresh rules go into both policies in one PUT each, old ones are deleted, no port stays bound
+    os.reset();
+    const second = await driver.syncAcl({ name: 'acl-his', tenantId: 't-1', enabled: false, rules: rules.slice(1), subnetRefs: ['sn-a'] }, first);
+    t.is(os.calls('network', 'POST', /^\/fwaas\/firewall_rules$/).length, 2);
+    const puts = os.calls('network', 'PUT', /^\/fwaas\/firewall_policies\/[^/]+$/);
+    t.is(puts.length, 2);
+    t.is(puts[0]!.body.firewall_policy.firewall_rules.length, 1);
+    t.is(os.calls('network', 'DELETE', /^\/fwaas\/firewall_rules\//).length, 3);
+    t.deepEqual(os.calls('network', 'PUT', /^\/fwaas\/firewall_groups\//)[0]!.body, { firewall_group: { ports: [] } });
+    t.is(os.calls('network', 'GET', /^\/ports$/).length, 0, 'a disabled ACL looks up no ports');
+    t.is(second.ref, first.ref);
+
+    os.reset();
+    await driver.deleteAcl(second);
+    t.deepEqual(os.requests.filter((r) => r.service === 'network').map((r) => `${r.method} ${r.path.split('/').slice(0, 3).join('/')}`), [
+      'PUT /fwaas/firewall_groups', 'DELETE /fwaas/firewall_groups', 'DELETE /fwaas/firewall_policies', 'DELETE /fwaas/firewall_policies', 'DELETE /fwaas/firewall_rules', 'DELETE /fwaas/firewall_rules',
+    ]);
   } finally {
     await os.close();
   }
@@ -449,6 +520,32 @@ test.serial('YIYUN_ZONES driver "openstack": the zone runs on OpenStack through 
     t.false(JSON.stringify(disk.body).includes('AppCred-Dmz-Secret-1'));
   } finally {
     await srv.cleanup();
+    await os.close();
+  }
+});
+
+test('Glance v2: visibility by JSON patch in Glance’s media type; members added and removed', async (t) => {
+  const os = await replay();
+  try {
+    const G = 'glance/api-ref/source/v2/samples';
+    os.on('image', 'PATCH', '/images/:id', { status: 200, body: fixture(`${G}/image-update-response.json`) });
+    os.on('image', 'POST', '/images/:id/members', { status: 200, body: fixture(`${G}/image-member-create-response.json`) });
+    os.on('image', 'DELETE', '/images/:id/members/:member', { status: 204 });
+    const { driver } = setup(os);
+    const image = 'a96be11e-8536-4910-92cb-de50aa19dfe6';
+    const member = fixture(`${G}/image-member-create-request.json`).member as string;
+    await driver.setImageVisibility(image, 'shared');
+    const patch = os.calls('image', 'PATCH', /^\/images\//)[0]!;
+    t.is(patch.path, `/images/${image}`);
+    t.is(patch.headers['content-type'], 'application/openstack-images-v2.1-json-patch');
+    t.deepEqual(patch.body, [{ op: 'replace', path: '/visibility', value: 'shared' }]);
+    await driver.addImageMember(image, member);
+    const add = os.calls('image', 'POST', /\/members$/)[0]!;
+    t.is(add.path, `/images/${image}/members`);
+    t.deepEqual(add.body, { member });
+    await driver.removeImageMember(image, member);
+    t.is(os.calls('image', 'DELETE', /\/members\//)[0]!.path, `/images/${image}/members/${member}`);
+  } finally {
     await os.close();
   }
 });

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../../core/log';
-import { ConflictError, InputError, UpstreamError, isYiyunError } from '../../../../core/errors';
+import { ConflictError, InputError, NotFoundError, UpstreamError, isYiyunError } from '../../../../core/errors';
 import type { OpenStackZoneConfig } from '../../zones-config';
-import { DEFAULT_TIMINGS, type CloudDriver, type CreateServerRequest, type FlavorSeed, type HostView, type RegionView } from '../cloud-driver';
+import { DEFAULT_TIMINGS, type AclDesired, type AclProviderState, type CloudDriver, type CreateServerRequest, type FlavorSeed, type HostView, type RegionView } from '../cloud-driver';
 import { cinder, glance, neutron, nova, type BlockDevice, type CinderVolume, type FirewallRule, type NovaFlavor } from './openstack-api';
 import { createOpenStackClient } from './openstack-client';
 
@@ -183,6 +183,7 @@ export function createOpenStackDriver(opts: OpenStackDriverOptions): CloudDriver
     return { ref: created.id, host: s['OS-EXT-SRV-ATTR:host'] ?? s.hostId ?? '', az: s['OS-EXT-AZ:availability_zone'] ?? input.az ?? '', volumesAttached: !!bdm };
   }
 
+  const acls = aclOps(net);
   return {
     kind: 'openstack',
     zone,
@@ -266,6 +267,15 @@ export function createOpenStackDriver(opts: OpenStackDriverOptions): CloudDriver
         await n.confirmResize(ref);
       });
     },
+    async serverStatus(ref) {
+      try {
+        const srv = await n.getServer(ref);
+        return { status: srv.status ?? 'UNKNOWN', fault: srv.status === 'ERROR' ? (srv.fault?.message ?? 'the server went to ERROR') : null };
+      } catch (err) {
+        if (err instanceof NotFoundError) return { status: 'DELETED', fault: null };
+        throw err;
+      }
+    },
     deleteServer: (ref) => n.deleteServer(ref),
     async consoleUrl(ref) {
       const c = await n.remoteConsole(ref);
@@ -325,8 +335,22 @@ export function createOpenStackDriver(opts: OpenStackDriverOptions): CloudDriver
       return { ref: image.id, steps };
     },
     deleteImage: (ref) => img.deleteImage(ref),
+    setImageVisibility: async (ref, visibility) => {
+      await img.setVisibility(ref, visibility);
+    },
+    addImageMember: async (ref, member) => {
+      await img.addMember(ref, member);
+    },
+    removeImageMember: (ref, member) => img.removeMember(ref, member),
 
-    acls: aclOps(net),
+    acls,
+    syncAcl: (input, state) => acls.sync(input, state),
+    async deleteAcl(state) {
+      const st = state as AclProviderState & { policies: { ingress: string; egress: string }; rules: string[] };
+      // A group guarding ports cannot be deleted: unbind first.
+      await net.updateFirewallGroupPorts(st.ref, []);
+      await acls.remove(st.ref, st.policies, st.rules);
+    },
     /** Resolves when the follow-ups started so far (resize confirmations) have finished. */
     async settled() {
       while (background.size) await Promise.all([...background]);
@@ -376,6 +400,32 @@ function aclOps(net: ReturnType<typeof neutron>) {
     removeRule: async (policyRef: string, ruleRef: string) => {
       await net.removeFirewallRule(policyRef, ruleRef);
       await net.deleteFirewallRule(ruleRef);
+    },
+    /**
+     * Makes FWaaS hold the ACL as given: the first time a group with two policies; afterwards fresh rules in
+     * priority order swapped into each policy by one PUT (the old rules are deleted after the swap, so the
+     * policy is never half-updated), and the group bound to the router ports of the ACL's subnets (none when
+     * the ACL is disabled).
+     */
+    async sync(acl: AclDesired, state: AclProviderState | null): Promise<AclProviderState> {
+      const portRefs = acl.enabled ? [...new Set((await Promise.all(acl.subnetRefs.map((s) => net.routerPortsOfSubnet(s)))).flat())] : [];
+      if (!state) {
+        const made = await this.create({ ref: null, name: acl.name, rules: acl.rules, portRefs });
+        return { ref: made.ref, policies: made.policies, rules: made.rules, ports: portRefs };
+      }
+      const prev = state as AclProviderState & { policies: { ingress: string; egress: string }; rules: string[] };
+      const fresh: string[] = [];
+      for (const direction of ['ingress', 'egress'] as const) {
+        const ids: string[] = [];
+        for (const r of acl.rules.filter((x) => x.direction === direction).sort((a, b) => a.priority - b.priority)) {
+          ids.push((await net.createFirewallRule(toRule(r, `${acl.name}-${direction}-${r.priority}`))).id);
+        }
+        await net.updateFirewallPolicy(prev.policies[direction], ids);
+        fresh.push(...ids);
+      }
+      for (const old of prev.rules) await net.deleteFirewallRule(old);
+      await net.updateFirewallGroupPorts(prev.ref, portRefs);
+      return { ref: prev.ref, policies: prev.policies, rules: fresh, ports: portRefs };
     },
     /** Associates the ACL with the ports of its subnets. */
     setPorts: (groupRef: string, portRefs: string[]) => net.updateFirewallGroupPorts(groupRef, portRefs),

@@ -39,7 +39,7 @@ export function useRegion() {
 type Tone = 'success' | 'warning' | 'error' | 'default' | 'info';
 const TONES: Record<string, Tone> = {
   ACTIVE: 'success', active: 'success', available: 'success', completed: 'success', enabled: 'success', bound: 'info', 'in-use': 'info',
-  BUILD: 'warning', REBOOT: 'warning', RESIZE: 'warning', importing: 'warning', creating: 'warning', processing: 'warning', recycled: 'warning',
+  BUILD: 'warning', REBOOT: 'warning', RESIZE: 'warning', importing: 'warning', creating: 'warning', processing: 'warning', submitted: 'warning', running: 'warning', recycled: 'warning',
   SHUTOFF: 'default', disabled: 'default', DELETED: 'default', ERROR: 'error', failed: 'error',
 };
 

@@ -39,7 +39,7 @@ export type Region = {
   capacity: { vcpus: number; ramGb: number; usedVcpus: number; usedRamGb: number; hosts: number };
 };
 
-export type Order = { id: string; tenantId: string; zone: string; kind: string; action: string; resourceId: string | null; status: 'processing' | 'completed' | 'failed'; detail: Record<string, unknown>; createdBy: string; createdAt: string; updatedAt: string };
+export type Order = { id: string; tenantId: string; zone: string; kind: string; action: string; resourceId: string | null; status: 'submitted' | 'running' | 'processing' | 'completed' | 'failed'; detail: Record<string, unknown>; createdBy: string; createdAt: string; updatedAt: string };
 export type QuotaLine = { key: string; limit: number; used: number };
 export type QuotaUsage = { tenantId: string; zone: string; lines: QuotaLine[] };
 

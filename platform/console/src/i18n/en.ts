@@ -2,6 +2,7 @@ import englishMessages from 'ra-language-english';
 import { cloudEn } from './cloud.en';
 import { secauditEn } from './secaudit.en';
 import { cryptoEn } from './crypto.en';
+import { logauditEn } from './logaudit.en';
 
 /**
  * English messages of the console (react-admin's own `ra.*` keys come from ra-language-english).
@@ -38,6 +39,7 @@ export const en = {
     ...cloudEn.resources,
     ...secauditEn.resources,
     ...cryptoEn,
+    ...logauditEn,
     accounts: {
       name: 'Account |||| Accounts',
       fields: {

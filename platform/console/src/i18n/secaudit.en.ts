@@ -10,6 +10,8 @@ export const secauditEn = {
       fields: { name: 'Name', address: 'Address', port: 'Port', protocol: 'Protocol', osType: 'OS type', folder: 'Folder', encoding: 'Text encoding', tenantId: 'Tenant', hostKeySha256: 'Host key (SHA256)', enabled: 'Enabled', createdAt: 'Added' },
       choices: { osType: { linux: 'Linux', unix: 'Unix', windows: 'Windows', network: 'Network device' }, authKind: { password: 'Password', key: 'Private key' } },
       tree: { title: 'Asset tree', all: 'All assets' },
+      // Assets mirrored from the tenant cloud's VMs (security/bastion/cloud-assets.ts).
+      origin: { cloud: 'Cloud VM', retired: 'VM deleted' },
       help: { folder: 'A path like /dmz/his/ — grants on a folder cover every asset below it', hostKey: 'Pin the host key (SHA256:… from ssh-keyscan | ssh-keygen -lf -); empty: learned on first use', encoding: 'How the asset’s terminal output is decoded for search' },
       accounts: {
         title: 'Accounts on this asset',
@@ -49,6 +51,26 @@ export const secauditEn = {
       hint: 'Rules are checked in order (lowest first) against each command the operator types, after quoting tricks (cu""rl, c\\url, $(echo curl)) are undone; the first match decides.',
       help: { pattern: 'e.g. ^(curl|wget)\\b or \\brm\\s+-rf\\s+/' },
     },
+    'bastion-keys': {
+      name: 'My SSH key |||| My SSH keys',
+      fields: { name: 'Name', algorithm: 'Type', fingerprint: 'Fingerprint', publicKey: 'Public key', lastUsedAt: 'Last used', createdAt: 'Added' },
+      hint: 'Keys registered here log you into the bastion gateway with public key authentication; the gateway still asks for your one-time code (TOTP or SM3 token) afterwards. A key alone never logs in.',
+      help: { publicKey: 'The one line of your .pub file, e.g. ssh-ed25519 AAAA… user@laptop (never the private key)' },
+    },
+    'bastion-admin-sources': {
+      name: 'Admin source range |||| Admin source ranges',
+      fields: { cidr: 'Address range', note: 'Note', createdBy: 'Declared by', createdAt: 'Added' },
+      hint: 'System, security and audit administrators may log into the bastion gateway only from these ranges. With none declared, no administrator can log in there.',
+      help: { cidr: 'e.g. 10.20.1.0/24 or a single address' },
+    },
+    'bastion-mac-rules': {
+      name: 'MAC rule |||| MAC rules',
+      fields: { name: 'Name', logins: 'Logins', roles: 'Roles', sourceCidrs: 'Source ranges', macs: 'Allowed MAC addresses', enabled: 'Enabled' },
+      hint: 'Logins a rule covers must come from one of its MAC addresses. The MAC is known only from the DHCP-snooping feed or when the bastion shares the operators\' network segment; when it cannot be determined the login is refused.',
+      everyone: 'Everyone',
+      anywhere: 'Any source',
+      help: { list: 'One per line; empty = all', roles: 'Role names (sysadmin, secadmin, auditadmin, …), one per line', macs: 'One per line, e.g. 52:54:00:12:34:56' },
+    },
     'bastion-approvals': {
       name: 'Approval |||| Approvals',
       fields: { createdAt: 'Requested', operatorLogin: 'Operator', assetId: 'Asset', command: 'Command', status: 'Status', decidedBy: 'Decided by', decidedAt: 'Decided' },
@@ -71,6 +93,21 @@ export const secauditEn = {
       kill_title: 'End this live session?',
       kill_content: 'The operator’s connection to %{asset} is closed at once.',
       killed: 'Session ended',
+    },
+    'bastion-reports': {
+      name: 'Audit report |||| Audit reports',
+      title: 'Bastion and database audit reports',
+      export: 'Export report',
+      exported: '%{file} downloaded (SM3 %{sm3})',
+      kinds: { 'bastion-users': 'Bastion users report', 'bastion-sessions': 'Bastion sessions report', 'dbaudit-sessions': 'Database sessions report', 'dbaudit-statements': 'Database statements summary' },
+      formats: { xlsx: 'Excel (.xlsx)', docx: 'Word (.docx)', pdf: 'PDF', html: 'HTML' },
+      from: 'From',
+      to: 'To',
+      bad_range: 'The end must be after the start',
+      filters: { operator: 'Operator', asset: 'Asset name', user: 'Database account', database: 'Database' },
+      all: 'All',
+      none_allowed: 'Your roles read neither bastion sessions nor database audit records.',
+      audited: 'Every export is recorded in the audit trail with the SM3 digest of the file.',
     },
     'db-audit-statements': {
       name: 'SQL statement |||| SQL statements',

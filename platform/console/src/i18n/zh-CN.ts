@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { cloudZhCN } from './cloud.zh-CN';
 import { secauditZhCN } from './secaudit.zh-CN';
 import { cryptoZhCN } from './crypto.zh-CN';
+import { logauditZhCN } from './logaudit.zh-CN';
 import { raChineseMessages } from './ra-zh-CN';
 
 /** 控制台的中文文案（默认语言）。键与 en.ts 完全一致，由 tsc 检查。 */
@@ -36,6 +37,7 @@ export const zhCN: Messages = {
     ...cloudZhCN.resources,
     ...secauditZhCN.resources,
     ...cryptoZhCN,
+    ...logauditZhCN,
     accounts: {
       name: '账号 |||| 账号',
       fields: {

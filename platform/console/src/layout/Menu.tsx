@@ -8,7 +8,8 @@ import { CloudMenu } from '../cloud/CloudMenu';
 import { allows } from '../providers/access';
 import accounts from '../resources/accounts';
 import audit from '../resources/audit';
-import { logAlerts, logRules, logSources } from '../resources/log-audit';
+import { logAlerts, logParsers, logRules, logSources } from '../resources/log-audit';
+import Inventory2Icon from '@mui/icons-material/Inventory2';
 import { secauditMenuItems } from '../resources/bastion/menu';
 import { CryptoMenu } from '../resources/crypto/CryptoMenu';
 import ManageSearchIcon from '@mui/icons-material/ManageSearch';
@@ -61,6 +62,8 @@ export const Menu = () => {
           can('log-alerts', 'list') && <RaMenu.Item key="log-alerts" to="/log-alerts" primaryText={translate('resources.log-alerts.name', { smart_count: 2 })} leftIcon={<logAlerts.icon />} />,
           can('log-sources', 'list') && <RaMenu.Item key="log-sources" to="/log-sources" primaryText={translate('resources.log-sources.name', { smart_count: 2 })} leftIcon={<logSources.icon />} />,
           can('log-rules', 'list') && <RaMenu.Item key="log-rules" to="/log-rules" primaryText={translate('resources.log-rules.name', { smart_count: 2 })} leftIcon={<logRules.icon />} />,
+          can('log-parsers', 'list') && <RaMenu.Item key="log-parsers" to="/log-parsers" primaryText={translate('resources.log-parsers.name', { smart_count: 2 })} leftIcon={<logParsers.icon />} />,
+          can('log-retention', 'read') && <RaMenu.Item key="log-retention" to="/log-retention" primaryText={translate('resources.log-retention.name')} leftIcon={<Inventory2Icon />} />,
           ...secauditMenuItems(can, translate),
         ]}
       </Group>

@@ -29,9 +29,11 @@ const ACCESS: Record<string, Record<string, string | readonly string[] | null>> 
   compliance: { list: 'compliance.read', show: 'compliance.read', dashboard: 'compliance.read', record_verdict: 'compliance.manual_verdict', run: 'compliance.manual_verdict', export: 'compliance.export' },
   // security/audit/log-audit-routes.ts
   'log-alerts': { list: 'log_audit.read', show: 'log_audit.read', manage: 'log_audit.alert_manage' },
-  'log-sources': { list: 'log_audit.read', show: 'log_audit.read', create: 'log_audit.source_manage', edit: 'log_audit.source_manage', delete: 'log_audit.source_manage' },
+  'log-sources': { list: 'log_audit.read', show: 'log_audit.read', create: 'log_audit.source_manage', edit: 'log_audit.source_manage', delete: 'log_audit.source_manage', rotate_token: 'log_audit.source_manage' },
   'log-rules': { list: 'log_audit.read', show: 'log_audit.read', import: 'log_audit.rule_manage', edit: 'log_audit.rule_manage' },
   'log-search': { read: 'log_audit.read' },
+  'log-parsers': { list: 'log_audit.read', show: 'log_audit.read', test: 'log_audit.read', create: 'log_audit.parser_manage', edit: 'log_audit.parser_manage', activate: 'log_audit.parser_manage', delete: 'log_audit.parser_manage' },
+  'log-retention': { read: 'log_audit.read', update: 'log_audit.retention_manage', archive: 'log_audit.retention_manage', restore: 'log_audit.retention_manage' },
   ...CLOUD_ACCESS,
   ...SECAUDIT_ACCESS,
   ...CRYPTO_ACCESS,

@@ -59,6 +59,8 @@ export const RESOURCES: Record<string, ResourceConfig> = {
   'log-alerts': { path: '/api/log-audit/alerts', sortable: [], filters: ['status', 'severity', 'ruleId', 'from', 'to'], paged: true },
   'log-sources': { path: '/api/log-audit/sources', sortable: [], filters: ['q'], paged: true, creatable: ['name', 'kind', 'address', 'parser', 'tenantId', 'description'], updatable: ['name', 'address', 'parser', 'enabled', 'description'], deletable: true },
   'log-rules': { path: '/api/log-audit/rules', sortable: [], filters: ['kind'], paged: true, updatable: ['enabled'], deletable: true },
+  // The parse editor's list answers everything at once; create, change and activate go through its own page.
+  'log-parsers': { path: '/api/log-audit/parsers', sortable: [], filters: [], paged: false, deletable: true },
   ...CLOUD_RESOURCES,
   ...SECAUDIT_RESOURCES,
   ...CRYPTO_RESOURCES,

@@ -35,7 +35,7 @@ const Orders = ({ ov }: { ov: Overview }) => {
   return (
     <>
       <Stack direction="row" spacing={1} sx={{ mb: 1 }}>
-        {['processing', 'completed', 'failed'].map((s) => <Tile key={s} to={`/orders?filter=${encodeURIComponent(JSON.stringify({ status: s }))}`} label={translate(`cloud.status.${s}`)} value={ov.orders[s] ?? 0} />)}
+        {['submitted', 'running', 'completed', 'failed'].map((s) => <Tile key={s} to={`/orders?filter=${encodeURIComponent(JSON.stringify({ status: s }))}`} label={translate(`cloud.status.${s}`)} value={ov.orders[s] ?? 0} />)}
       </Stack>
       <Table size="small">
         <TableBody>

@@ -3,7 +3,7 @@ import DeleteIcon from '@mui/icons-material/Delete';
 import FolderIcon from '@mui/icons-material/Folder';
 import FolderOpenIcon from '@mui/icons-material/FolderOpen';
 import KeyIcon from '@mui/icons-material/Key';
-import { Box, Button, Card, Grid, List as MuiList, ListItemButton, ListItemIcon, ListItemText, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Box, Button, Card, Chip, Grid, List as MuiList, ListItemButton, ListItemIcon, ListItemText, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   BooleanField,
@@ -106,7 +106,16 @@ export const AssetList = () => {
           <Card>
             <ListContextProvider value={listContext}>
               <DataTable<BastionAsset> resource={R} rowClick="show" bulkActionButtons={false} data-testid="bastion-assets-table">
-                <DataTable.Col source="name" disableSort />
+                <DataTable.Col
+                  source="name"
+                  disableSort
+                  render={(r) => (
+                    <>
+                      {r.name}
+                      {r.cloudVmId ? <Chip size="small" sx={{ ml: 1 }} color={r.retiredAt ? 'default' : 'info'} label={t(`resources.${R}.origin.${r.retiredAt ? 'retired' : 'cloud'}`)} /> : null}
+                    </>
+                  )}
+                />
                 <DataTable.Col source="address" disableSort render={(r) => `${r.address}:${r.port}`} />
                 <DataTable.Col source="osType" disableSort render={(r) => <OsText value={r.osType} />} />
                 <DataTable.Col source="folder" disableSort render={(r) => <Mono>{r.folder}</Mono>} />

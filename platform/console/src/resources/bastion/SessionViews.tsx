@@ -12,6 +12,7 @@ import {
   useNotify,
   useRecordContext,
   useRefresh,
+  useListContext,
   useTranslate,
 } from 'react-admin';
 import { api } from '../../api/http';
@@ -20,6 +21,7 @@ import { DateTimeField, DateTimeText, Mono } from '../../components/fields';
 import { FieldGrid, Item, SectionCard } from '../../components/Section';
 import { usePerms } from '../../components/usePerms';
 import { RecordingPlayer } from './RecordingPlayer';
+import { ReportExportMenu } from './ReportExport';
 import type { BastionSession, BastionSessionDetail } from './types';
 
 const R = 'bastion-sessions';
@@ -73,11 +75,17 @@ export const KillButton = ({ session }: { session: BastionSession }) => {
   );
 };
 
-const ListActions = () => (
-  <TopToolbar>
-    <FilterButton />
-  </TopToolbar>
-);
+/** The sessions and users reports with the list's current operator, asset and time filters. */
+const ListActions = () => {
+  const { filterValues } = useListContext();
+  const { can } = usePerms();
+  return (
+    <TopToolbar>
+      <FilterButton />
+      {can(R, 'report') && <ReportExportMenu kinds={['bastion-sessions', 'bastion-users']} filter={filterValues as Record<string, string>} testId="bastion-sessions-export" />}
+    </TopToolbar>
+  );
+};
 
 /** Live and past sessions, searchable by operator, asset, time and any text typed or shown. */
 export const SessionList = () => (

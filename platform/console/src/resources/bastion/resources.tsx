@@ -1,6 +1,6 @@
 import { Resource } from 'react-admin';
 import { dbAlerts, dbConnections, dbStatements } from '../db-audit';
-import { bastionApprovals, bastionAssets, bastionGrants, bastionRules, bastionSessions } from '.';
+import { bastionAdminSources, bastionApprovals, bastionAssets, bastionGrants, bastionKeys, bastionMacRules, bastionReports, bastionRules, bastionSessions } from '.';
 
 /** The bastion's and the database audit's resources, in menu order. */
 export const SECAUDIT_MENU = [
@@ -9,9 +9,13 @@ export const SECAUDIT_MENU = [
   { name: 'bastion-grants', def: bastionGrants },
   { name: 'bastion-command-rules', def: bastionRules },
   { name: 'bastion-approvals', def: bastionApprovals },
+  { name: 'bastion-admin-sources', def: bastionAdminSources },
+  { name: 'bastion-mac-rules', def: bastionMacRules },
+  { name: 'bastion-keys', def: bastionKeys },
   { name: 'db-audit-statements', def: dbStatements },
   { name: 'db-audit-connections', def: dbConnections },
   { name: 'db-audit-alerts', def: dbAlerts },
+  { name: 'bastion-reports', def: bastionReports },
 ] as const;
 
 /** Every page of both rooms as one fragment for <Admin> (react-admin looks inside fragments, not components). */

@@ -4,7 +4,8 @@ import { Box, Button, CircularProgress, LinearProgress, Typography } from '@mui/
 import { useEffect, useRef, useState } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
 import { usePerms } from '../../components/usePerms';
-import { exportPack, runChecksNow, saveBlob, type ExportProgress } from './complianceApi';
+import { saveBlob } from '../../api/download';
+import { exportPack, runChecksNow, type ExportProgress } from './complianceApi';
 import { formatBytes } from './ComplianceFields';
 
 /** Seconds since `since` (null: not running), ticking once a second. */

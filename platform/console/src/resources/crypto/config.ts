@@ -19,9 +19,17 @@ export const CRYPTO_ACCESS = {
   certificates: { list: 'ca.read', show: 'ca.read', create: 'ca.issue', issue: 'ca.issue', revoke: 'ca.revoke', download: 'ca.read' },
   'ferry-transfers': { list: 'ferry.read', show: 'ferry.read' },
   'crypto-inventory': { read: 'crypto.read' },
+  'kms-tools': { use: 'kms.use', import: 'kms.manage' },
+  signing: { use: 'signing.use' },
 };
 
 export const CRYPTO_INVENTORY_PATH = '/crypto-inventory';
+export const KMS_TOOLS_PATH = '/kms-tools';
+export const SIGNING_PATH = '/signing';
+
+/** What the signing service answers for a verification (security/crypto/signing/signing-routes.ts). */
+export type SignatureCheck = { valid: boolean; reason: string | null; signer: string | null; serial: string | null; signedAt: string | null; label: string | null; chain: string[] };
+export type ImportParameters = { keyId: string; importToken: string; wrappingAlgorithm: string; publicKeyHex: string; publicKeyPem: string; expiresAt: string };
 
 /** The key's and certificate's actions beyond CRUD (each button checks the permission noted first). */
 export const cryptoActions = {
@@ -39,6 +47,16 @@ export const cryptoActions = {
   listAuthorities: () => api<{ items: CaAuthority[] }>('GET', '/api/ca/authorities'),
   /** ferry.read */
   listFerryFlows: () => api<{ items: FerryFlow[] }>('GET', '/api/ferry/flows'),
+  /** kms.use: the test tools (base64 in and out, as the API). */
+  encrypt: (keyId: string, plaintext: string) => api<{ ciphertext: string; keyId: string; keyVersion: number }>('POST', '/api/kms/encrypt', { body: { keyId, plaintext } }),
+  decrypt: (ciphertext: string) => api<{ plaintext: string; keyId: string; keyVersion: number }>('POST', '/api/kms/decrypt', { body: { ciphertext } }),
+  generateDataKey: (keyId: string, keySpec: string) => api<{ plaintext: string; ciphertext: string; keyId: string; keyVersion: number; keySpec: string }>('POST', '/api/kms/generate-data-key', { body: { keyId, keySpec } }),
+  /** kms.manage: BYOK */
+  importParameters: (id: string) => api<ImportParameters>('POST', `/api/kms/keys/${id}/import-parameters`),
+  importMaterial: (id: string, body: { importToken: string; encryptedKeyMaterial: string; format: 'c1c3c2' | 'asn1' }) => api<KmsKey>('POST', `/api/kms/keys/${id}/import`, { body }),
+  /** signing.use */
+  sign: (payload: string, label?: string) => api<{ envelope: Record<string, unknown> }>('POST', '/api/signing/sign', { body: { payload, ...(label ? { label } : {}) } }),
+  verifySignature: (payload: string, envelope: Record<string, unknown>) => api<SignatureCheck>('POST', '/api/signing/verify', { body: { payload, envelope } }),
   /** crypto.read */
   cryptoInventory: () => api<CryptoInventory>('GET', '/api/crypto/inventory'),
 };

@@ -5,7 +5,9 @@ import { InventoryPage } from '../crypto-inventory';
 import ferryTransfers from '../ferry-transfers';
 import kmsKeys from '../kms-keys';
 import kmsUsage from '../kms-usage';
-import { CRYPTO_INVENTORY_PATH } from './config';
+import { KmsToolsPage } from '../kms-tools/KmsToolsPage';
+import { SigningPage } from '../signing/SigningPage';
+import { CRYPTO_INVENTORY_PATH, KMS_TOOLS_PATH, SIGNING_PATH } from './config';
 
 /** The 国密 services' resources and pages, registered in App.tsx with one line. */
 export const cryptoResources = (
@@ -16,6 +18,8 @@ export const cryptoResources = (
     <Resource name="ferry-transfers" {...ferryTransfers} />
     <CustomRoutes>
       <Route path={CRYPTO_INVENTORY_PATH} element={<InventoryPage />} />
+      <Route path={KMS_TOOLS_PATH} element={<KmsToolsPage />} />
+      <Route path={SIGNING_PATH} element={<SigningPage />} />
     </CustomRoutes>
   </>
 );

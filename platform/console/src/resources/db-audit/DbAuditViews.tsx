@@ -1,8 +1,10 @@
 import { Box, Chip, Grid, Typography } from '@mui/material';
-import { DataTable, DateTimeInput, FilterButton, List, SelectInput, TextInput, TopToolbar, useRecordContext, useTranslate } from 'react-admin';
+import { DataTable, DateTimeInput, FilterButton, List, SelectInput, TextInput, TopToolbar, useListContext, useRecordContext, useTranslate } from 'react-admin';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField, JsonBlock, Mono } from '../../components/fields';
 import { FieldGrid, Item } from '../../components/Section';
+import { usePerms } from '../../components/usePerms';
+import { ReportExportMenu } from '../bastion/ReportExport';
 import type { DbAlert, DbConnection, DbStatement } from './types';
 
 const S = 'db-audit-statements';
@@ -23,11 +25,17 @@ const statementFilters = [
   <SelectInput key="failed" source="failed" label={`resources.${S}.filters.failed`} choices={choicesOf(S, 'failed', ['true', 'false'])} />,
 ];
 
-const Actions = () => (
-  <TopToolbar>
-    <FilterButton />
-  </TopToolbar>
-);
+/** The statements summary and sessions reports, with the list's time, account and database filters. */
+const Actions = () => {
+  const { filterValues } = useListContext();
+  const { can } = usePerms();
+  return (
+    <TopToolbar>
+      <FilterButton />
+      {can(S, 'report') && <ReportExportMenu kinds={['dbaudit-statements', 'dbaudit-sessions']} filter={filterValues as Record<string, string>} testId="db-audit-export" />}
+    </TopToolbar>
+  );
+};
 
 /** Bind values as the proxy recorded them (or as masked by policy); null for simple-protocol statements. */
 const ParamsView = ({ params }: { params: unknown[] | null }) => {

@@ -1,10 +1,14 @@
-import { Box, Chip, Stack } from '@mui/material';
-import { Create, DataTable, DeleteButton, List, NumberInput, SelectInput, SimpleForm, TextInput, required, useRecordContext, useTranslate } from 'react-admin';
+import { Box, Button, Chip, IconButton, MenuItem, Stack, TextField as MuiTextField, Typography } from '@mui/material';
+import DeleteIcon from '@mui/icons-material/Delete';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Create, DataTable, DeleteButton, List, NumberInput, SelectInput, SimpleForm, TextInput, required, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { usePerms } from '../../components/usePerms';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField } from '../../components/fields';
 import { FormGrid, SectionCard } from '../../components/Section';
 import { CloudShow } from '../../cloud/CloudShow';
-import { CloudListActions, cloudFilters, RowActions, SpecText, StatusField, useRegion, listSx } from '../../cloud/kit';
+import { CloudListActions, cloudFilters, RowActions, SpecText, StatusField, useCloud, useRegion, listSx } from '../../cloud/kit';
 import type { CloudResource } from '../../cloud/types';
 
 /** The zone's public images (read-only), above the tenant's own imported ones. */
@@ -23,6 +27,8 @@ const PublicImages = () => {
   );
 };
 
+const Visibility = ({ value }: { value: string }) => <>{useTranslate()(`resources.images.choices.visibility.${value}`, { _: value })}</>;
+
 const Os = ({ value }: { value: string }) => <>{useTranslate()(`resources.images.choices.osType.${value}`, { _: value })}</>;
 
 export const ImageList = () => (
@@ -35,7 +41,7 @@ export const ImageList = () => (
         <DataTable.Col source="spec.osType" disableSort render={(r) => <Os value={r.spec.osType} />} />
         <DataTable.Col source="spec.osVersion" disableSort><SpecText path="osVersion" /></DataTable.Col>
         <DataTable.Col source="spec.sizeGb" disableSort><SpecText path="sizeGb" suffix=" GB" /></DataTable.Col>
-        <DataTable.Col source="spec.visibility" disableSort><SpecText path="visibility" /></DataTable.Col>
+        <DataTable.Col source="spec.visibility" disableSort render={(r) => <Visibility value={String(r.spec.visibility ?? 'private')} />} />
         <DataTable.Col source="status"><StatusField /></DataTable.Col>
         <DataTable.Col source="createdAt"><DateTimeField source="createdAt" /></DataTable.Col>
         <DataTable.Col label="cloud.common.actions" disableSort>
@@ -72,8 +78,83 @@ const Steps = () => {
   );
 };
 
+type Member = { tenantId: string; tenantName: string | null; addedBy: string; addedAt: string };
+
+/**
+ * Who may use the image: private, shared with member tenants, or public (the platform administrator only — a
+ * tenant's image made public would reach every tenant). Only the owner tenant sees this editor working; the API
+ * refuses anyone else.
+ */
+const Sharing = () => {
+  const r = useRecordContext<CloudResource>();
+  const dp = useCloud();
+  const translate = useTranslate();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const { permissions, can } = usePerms();
+  const admin = permissions.includes('cloud.admin');
+  const current = String(r?.spec.visibility ?? 'private');
+  const [visibility, setVisibility] = useState(current);
+  const [tenantId, setTenantId] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setVisibility(current), [current]);
+  const members = useQuery({ queryKey: ['cloud', 'image-members', r?.id, r?.updatedAt], queryFn: () => dp.cloudGet<{ items: Member[] }>(`images/${r!.id}/members`), enabled: !!r && current === 'shared', retry: false });
+  if (!r || !(can('images', 'operate') || admin)) return null;
+  const run = async (fn: () => Promise<unknown>, after?: () => void) => {
+    setBusy(true);
+    try {
+      await fn();
+      notify('cloud.common.done', { type: 'success' });
+      after?.();
+      await members.refetch();
+      refresh();
+    } catch (err) {
+      notify((err as Error).message || 'ra.notification.http_error', { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const choices = admin ? ['private', 'shared', 'public'] : ['private', 'shared'];
+  return (
+    <SectionCard title="resources.images.sections.sharing">
+      <Stack direction="row" spacing={2} alignItems="center" sx={{ mb: 2 }}>
+        <MuiTextField select size="small" label={translate('resources.images.fields.spec.visibility')} value={visibility} onChange={(e) => setVisibility(e.target.value)} sx={{ minWidth: 200 }} inputProps={{ 'data-testid': 'image-visibility' }}>
+          {choices.map((v) => <MenuItem key={v} value={v}>{translate(`resources.images.choices.visibility.${v}`)}</MenuItem>)}
+        </MuiTextField>
+        <Button variant="outlined" size="small" disabled={busy || visibility === current} data-testid="image-visibility-save"
+          onClick={() => run(() => dp.cloudPut(`images/${r.id}/${admin ? 'publication' : 'visibility'}`, { visibility }))}>
+          {translate('ra.action.save')}
+        </Button>
+      </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>{translate('resources.images.helpers.visibility')}</Typography>
+      {current === 'shared' && (
+        <Box data-testid="image-members">
+          <Typography variant="subtitle2" sx={{ mb: 1 }}>{translate('resources.images.sections.members')}</Typography>
+          {(members.data?.items ?? []).length === 0 && <Typography variant="body2" color="text.secondary">{translate('resources.images.helpers.no_members')}</Typography>}
+          {(members.data?.items ?? []).map((m) => (
+            <Stack key={m.tenantId} direction="row" spacing={1} alignItems="center">
+              <Typography variant="body2" sx={{ minWidth: 320 }}>{m.tenantName ? `${m.tenantName} (${m.tenantId})` : m.tenantId}</Typography>
+              <IconButton size="small" aria-label={translate('resources.images.actions.remove_member')} disabled={busy} onClick={() => run(() => dp.cloudDelete(`images/${r.id}/members/${m.tenantId}`))}>
+                <DeleteIcon fontSize="small" />
+              </IconButton>
+            </Stack>
+          ))}
+          <Stack direction="row" spacing={1} alignItems="center" sx={{ mt: 1 }}>
+            <MuiTextField size="small" label={translate('resources.images.fields.memberTenantId')} value={tenantId} onChange={(e) => setTenantId(e.target.value.trim())} sx={{ minWidth: 360 }} inputProps={{ 'data-testid': 'image-member-tenant' }} />
+            <Button size="small" variant="outlined" disabled={busy || !/^[0-9a-f-]{36}$/i.test(tenantId)} data-testid="image-member-add"
+              onClick={() => run(() => dp.cloudPost(`images/${r.id}/members`, { tenantId }), () => setTenantId(''))}>
+              {translate('resources.images.actions.add_member')}
+            </Button>
+          </Stack>
+        </Box>
+      )}
+    </SectionCard>
+  );
+};
+
 export const ImageShow = () => (
   <CloudShow hideSpec={['steps']}>
     <SectionCard title="resources.images.sections.steps"><Steps /></SectionCard>
+    <Box sx={{ mt: 2 }}><Sharing /></Box>
   </CloudShow>
 );

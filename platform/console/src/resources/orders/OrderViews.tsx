@@ -4,7 +4,8 @@ import { DateTimeField, JsonBlock } from '../../components/fields';
 import { StatusField, listSx } from '../../cloud/kit';
 import { KIND_RESOURCE, type Order } from '../../cloud/types';
 
-const STATUSES = ['processing', 'completed', 'failed'];
+const STATUSES = ['submitted', 'running', 'completed', 'failed'];
+const PENDING = new Set(['submitted', 'running', 'processing']);
 const filters = [
   <SelectInput key="status" source="status" alwaysOn label="resources.orders.fields.status" choices={STATUSES.map((id) => ({ id, name: `cloud.status.${id}` }))} />,
   <TextInput key="kind" source="kind" label="resources.orders.fields.kind" />,
@@ -21,7 +22,7 @@ const Target = () => {
 
 /** Orders: every create and resize, with its state. */
 export const OrderList = () => (
-  <List sx={listSx} filters={filters} actions={false} sort={{ field: 'createdAt', order: 'DESC' }} queryOptions={{ refetchInterval: (q: any) => ((q.state.data?.data ?? []) as Order[]).some((o) => o.status === 'processing') ? 2000 : false }}>
+  <List sx={listSx} filters={filters} actions={false} sort={{ field: 'createdAt', order: 'DESC' }} queryOptions={{ refetchInterval: (q: any) => ((q.state.data?.data ?? []) as Order[]).some((o) => PENDING.has(o.status)) ? 2000 : false }}>
     <DataTable<Order> rowClick="show" bulkActionButtons={false}>
       <DataTable.Col source="createdAt" disableSort><DateTimeField source="createdAt" /></DataTable.Col>
       <DataTable.Col source="kind" disableSort render={(o) => <Words group="cloud.kinds" value={o.kind} />} />

@@ -1,0 +1,2 @@
+export * from './dbaudit-reports';
+export * from './dbaudit-report-routes';
