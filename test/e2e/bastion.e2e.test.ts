@@ -4,7 +4,7 @@ import { Client, type ClientChannel } from 'ssh2';
 import { totpAt } from '../../core/crypto/totp';
 import { startTestSshd, type TestSshd } from '../../security/bastion/sshd-testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, login, prerequisites, screenshots, sleep, startServer, stopServer, type Server, type TestDatabase } from './e2e-support';
+import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, prerequisites, screenshots, sleep, startServer, stopServer, type Server, type TestDatabase, watchPage, loginWithTotp } from './e2e-support';
 
 /**
  * The bastion in the console, the way the security team meets it: `yiyun serve` over a fresh PostgreSQL
@@ -108,20 +108,11 @@ test.serial('bastion console: a security administrator adds a command rule, find
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text().slice(0, 600));
-    });
-    page.on('response', (res) => {
-      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
-    });
+    watchPage(page, { pageErrors, badResponses }, { consoleErrors: true });
 
     try {
       // 1. The security administrator logs in: password, then the TOTP step (next time step: never a replay).
-      await login(page, server.base, 'sec.wang', 'Sec#Wang2026xyz');
-      await page.locator('[data-testid="mfa-submit"]').waitFor();
-      await page.fill('input[name="code"]', totpAt({ secretBase32: sec.secret }, Date.now() + 30_000));
-      await page.click('[data-testid="mfa-submit"]');
+      await loginWithTotp(page, server.base, 'sec.wang', 'Sec#Wang2026xyz', sec.secret);
       await page.locator('[data-testid="welcome"]').waitFor();
 
       // The menu shows the bastion's pages the role may use, in Chinese; not the asset editor's create button.

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, createDatabase, launchChromium, login, prerequisites, screenshots, startServer, stopServer, type Server, type TestDatabase } from './e2e-support';
+import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, createDatabase, launchChromium, login, prerequisites, screenshots, startServer, stopServer, type Server, type TestDatabase, watchPage } from './e2e-support';
 
 /**
  * The tenant self-service cloud end to end, the way hospital IT meets it: `yiyun serve` (over a fresh
@@ -62,10 +62,7 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('response', (res) => {
-      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
-    });
+    watchPage(page, { pageErrors, badResponses });
     const base = server.base;
 
     // 1. First login of the tenant administrator: forced password change, TOTP enrolment, recovery codes.

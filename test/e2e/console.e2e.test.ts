@@ -2,7 +2,7 @@ import test from 'ava';
 import { statSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { totpAt } from '../../core/crypto/totp';
-import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, launchChromium, login, prerequisites, screenshots, startServer, stopServer } from './e2e-support';
+import { STOP_TIMEOUT_MS, UI_TIMEOUT_MS, launchChromium, login, prerequisites, screenshots, startServer, stopServer, watchPage, loginWithTotp } from './e2e-support';
 
 /**
  * The console end to end, the way an operator meets it: `yiyun serve` on the embedded default (PGlite, no
@@ -69,13 +69,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    // The console must only call what the account may call: a 403 means a button or menu item showed wrongly.
-    page.on('response', (res) => {
-      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) {
-        badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
-      }
-    });
+    watchPage(page, { pageErrors, badResponses });
 
     // 1. The admin's first login: one-time password → forced change → TOTP enrolment → recovery codes.
     const adminPassword = 'Liangcheng#2026a';
@@ -166,10 +160,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     await logout(page);
 
     // 5. The admin again: this time the second login step asks for the TOTP code (next time step: never a replay).
-    await login(page, server.base, 'admin', adminPassword);
-    await page.locator('[data-testid="mfa-submit"]').waitFor();
-    await page.fill('input[name="code"]', totpAt({ secretBase32: adminSecret }, Date.now() + 30_000));
-    await page.click('[data-testid="mfa-submit"]');
+    await loginWithTotp(page, server.base, 'admin', adminPassword, adminSecret);
     await page.getByText('欢迎，系统管理员').waitFor();
     // The admin cannot see the audit trail: no menu item for it.
     t.is(await page.getByRole('menuitem', { name: '审计日志' }).count(), 0, 'no audit menu for the system administrator');

@@ -2,9 +2,8 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { UI_TIMEOUT_MS, dbUrl, adminSql, launchChromium, login, prerequisites, screenshots, startServer, stopServer, type Server } from './e2e-support';
+import { UI_TIMEOUT_MS, dbUrl, adminSql, launchChromium, prerequisites, screenshots, startServer, stopServer, type Server, watchPage, loginWithTotp } from './e2e-support';
 
 const { shot, clear } = screenshots('crypto');
 
@@ -43,18 +42,9 @@ test.serial('crypto console: a security administrator creates and rotates a key,
     const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     const page = await ctx.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text().slice(0, 500)}`);
-    });
-    page.on('response', (res) => {
-      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
-    });
+    watchPage(page, { pageErrors, badResponses }, { consoleErrors: true });
 
-    await login(page, base, 'miyao01', secPassword);
-    await page.locator('[data-testid="mfa-submit"]').waitFor();
-    await page.fill('input[name="code"]', totpAt({ secretBase32: secret! }, Date.now() + 30_000));
-    await page.click('[data-testid="mfa-submit"]');
+    await loginWithTotp(page, base, 'miyao01', secPassword, secret!);
     await page.getByText('欢迎，安全员王敏').waitFor();
     // The 密码服务 group is in the menu.
     await page.getByText('密码服务', { exact: true }).waitFor();

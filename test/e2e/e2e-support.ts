@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
 import { ADMIN_PASSWORD } from '../support/test-server';
+import { totpAt } from '../../core/crypto/totp';
 
 /**
  * What the browser tests share: a real `yiyun serve` child process over a database of their own, free ports,
@@ -285,4 +286,29 @@ export async function login(page: Page, base: string, loginId: string, password:
   await page.fill('input[name="loginId"]', loginId);
   await page.fill('input[name="password"]', password);
   await page.click('[data-testid="login-submit"]');
+}
+
+/**
+ * Collects what a browser test asserts is empty: uncaught page errors (and, with `consoleErrors`, console errors
+ * other than failed resource loads) and API answers 403 or 5xx — a 403 means the console showed something the
+ * account may not use.
+ */
+export function watchPage(page: Page, into: { pageErrors: string[]; badResponses: string[] }, opts: { consoleErrors?: boolean } = {}): void {
+  page.on('pageerror', (err) => into.pageErrors.push(String(err)));
+  if (opts.consoleErrors) {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) into.pageErrors.push(`console: ${m.text().slice(0, 500)}`);
+    });
+  }
+  page.on('response', (res) => {
+    if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) into.badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
+  });
+}
+
+/** Password, then the TOTP step with the next time step's code (a code of the current step may already be spent). */
+export async function loginWithTotp(page: Page, base: string, loginId: string, password: string, secretBase32: string): Promise<void> {
+  await login(page, base, loginId, password);
+  await page.locator('[data-testid="mfa-submit"]').waitFor();
+  await page.fill('input[name="code"]', totpAt({ secretBase32 }, Date.now() + 30_000));
+  await page.click('[data-testid="mfa-submit"]');
 }

@@ -5,9 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, login, prerequisites, screenshots, sleep, startServer, stopServer, tempDir, type Server, type TestDatabase } from './e2e-support';
+import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, prerequisites, screenshots, sleep, startServer, stopServer, tempDir, type Server, type TestDatabase, watchPage, loginWithTotp } from './e2e-support';
 
 const run = promisify(execFile);
 const { shot, clear } = screenshots('log-audit');
@@ -103,18 +102,9 @@ test.serial('log audit console: syslog in, parsed events searched, brute-force a
     const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
     const page = await ctx.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${m.text().slice(0, 500)}`);
-    });
-    page.on('response', (res) => {
-      if (new URL(res.url()).pathname.startsWith('/api/') && (res.status() === 403 || res.status() >= 500)) badResponses.push(`${res.request().method()} ${res.url()} → ${res.status()}`);
-    });
+    watchPage(page, { pageErrors, badResponses }, { consoleErrors: true });
 
-    await login(page, base, 'anquan01', secPassword);
-    await page.locator('[data-testid="mfa-submit"]').waitFor();
-    await page.fill('input[name="code"]', totpAt({ secretBase32: secret! }, Date.now() + 30_000));
-    await page.click('[data-testid="mfa-submit"]');
+    await loginWithTotp(page, base, 'anquan01', secPassword, secret!);
     await page.getByText('欢迎，安全员李静').waitFor();
 
     // 1. The search page: parsed events; full text narrows to the attacker; the detail shows the raw line.

@@ -4,9 +4,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import type { Browser } from 'playwright-core';
-import { totpAt } from '../../core/crypto/totp';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
-import { UI_TIMEOUT_MS, createDatabase, launchChromium, login, prerequisites, screenshots, startServer, stopServer, tempDir, type Server, type TestDatabase } from './e2e-support';
+import { UI_TIMEOUT_MS, createDatabase, launchChromium, prerequisites, screenshots, startServer, stopServer, tempDir, type Server, type TestDatabase, loginWithTotp } from './e2e-support';
 
 /**
  * 审计报表 in the console: an audit administrator (审计管理员) downloads the bastion users report as Excel from the
@@ -54,10 +53,7 @@ test.serial('reports console: an audit administrator downloads bastion reports f
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on('pageerror', (err) => pageErrors.push(String(err)));
 
-    await login(page, server.base, 'aud.zhao', 'Aud#Zhao2026xyz');
-    await page.locator('[data-testid="mfa-submit"]').waitFor();
-    await page.fill('input[name="code"]', totpAt({ secretBase32: secret! }, Date.now() + 30_000));
-    await page.click('[data-testid="mfa-submit"]');
+    await loginWithTotp(page, server.base, 'aud.zhao', 'Aud#Zhao2026xyz', secret!);
     await page.locator('[data-testid="welcome"]').waitFor();
 
     // 1. The reports page: the bastion users report as Excel.
