@@ -39,6 +39,9 @@ export const settingsSchema = z
     YIYUN_SYSLOG_TLS_CERT: z.string().min(1).optional(),
     YIYUN_SYSLOG_TLS_KEY: z.string().min(1).optional(),
     YIYUN_LOG_INGEST_HTTP_PORT: intInRange(0, 65535).optional(),
+    // Full-text (trigram) index on today's log partition: fast full-text search over the last hours, at the price of
+    // ingest throughput (docs/log-audit.md, "Index cost"); `closed-days` indexes a day only once it has closed.
+    YIYUN_LOG_FULLTEXT_INDEX: z.enum(['all-days', 'closed-days']).default('all-days'),
     // Log archives: a local directory (default <data dir>/log-archives) or an SFTP target sftp://user@host:port/dir.
     YIYUN_LOG_ARCHIVE_DIR: z.string().min(1).optional(),
     YIYUN_LOG_ARCHIVE_SFTP: z.string().url().optional(),

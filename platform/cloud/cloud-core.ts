@@ -60,6 +60,13 @@ const ADMISSION_RULES: PolicyRule[] = ['admin-port-not-public', 'no-cross-zone-p
 export function createCloudCore(deps: CloudServiceDeps) {
   const { dal } = deps;
 
+  /** The zone's driver acting for one tenant (OpenStack project-per-tenant: in the tenant's own project). */
+  function driverFor(zone: string, tenantId: string): CloudDriver {
+    const driver = deps.drivers.get(zone);
+    if (!driver) throw new InputError(`zone ${zone} has no cloud driver configured`, { code: 'cloud.zone_unavailable' });
+    return driver.forTenant ? driver.forTenant(tenantId) : driver;
+  }
+
   return {
     deps,
 
@@ -68,10 +75,10 @@ export function createCloudCore(deps: CloudServiceDeps) {
       if (!actor.tenantId) throw new ForbiddenError('only a tenant account operates a tenant cloud', { code: 'cloud.tenant_only' });
       const tenant = await deps.tenants.get(actor, actor.tenantId);
       if (tenant.status !== 'active') throw new ForbiddenError(`the tenant is ${tenant.status}`, { code: 'cloud.tenant_inactive' });
-      const driver = deps.drivers.get(tenant.zone);
-      if (!driver) throw new InputError(`zone ${tenant.zone} has no cloud driver configured`, { code: 'cloud.zone_unavailable' });
-      return { actor, tenant, tenantId: tenant.id, zone: tenant.zone, driver };
+      return { actor, tenant, tenantId: tenant.id, zone: tenant.zone, driver: driverFor(tenant.zone, tenant.id) };
     },
+
+    driverFor,
 
     /** A row of the given kind the actor may see; another tenant's is "not found", never "forbidden". */
     async owned(actor: Actor, kind: Kind, id: string, tx?: Kysely<any>): Promise<ResourceRow> {

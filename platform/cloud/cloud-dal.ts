@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Kind, ResourceView } from './cloud-schemas';
 import { parseTagFilter } from './cloud-fns';
 
@@ -38,7 +38,19 @@ const ORDER_EFFECTIVE = sql<string>`case when status = 'processing' and complete
 
 const json = (v: unknown) => JSON.stringify(v);
 
-export function toView(r: ResourceRow): ResourceView {
+// A timestamp as `Date#toJSON` writes it (UTC, milliseconds truncated as the pg driver truncates them).
+const iso = (col: string) => sql`to_char(${sql.ref(col)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/**
+ * One listed resource as JSON built by the database: the keys and values `toView` and the response schema give
+ * (`cloud-dal.test.ts` holds the two equal), so a long list is not parsed into rows, shaped and re-serialised
+ * per request. Only these keys can leave: the list never carries a column not named here.
+ */
+const VIEW_JSON = sql`json_build_object(
+  'id', id, 'tenantId', tenant_id, 'zone', zone, 'kind', kind, 'name', name, 'description', description, 'status', ${EFFECTIVE},
+  'parentId', parent_id, 'spec', spec, 'tags', tags, 'vcpus', vcpus, 'ramGb', ram_gb, 'sizeGb', size_gb,
+  'deletedAt', ${iso('deleted_at')}, 'purgeAfter', ${iso('purge_after')}, 'createdAt', ${iso('created_at')}, 'updatedAt', ${iso('updated_at')})`;
+
+export function toView(r: ListedRow): ResourceView {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -75,19 +87,109 @@ export type ListFilter = {
   order: 'asc' | 'desc';
 };
 
+/** The columns a list answers with (what `toView` shows). */
+const LISTED = ['id', 'tenant_id', 'zone', 'kind', 'name', 'description', 'parent_id', 'spec', 'tags', 'vcpus', 'ram_gb', 'size_gb', 'deleted_at', 'purge_after', 'created_at', 'updated_at'] as const;
+export type ListedRow = Pick<ResourceRow, (typeof LISTED)[number] | 'status'>;
+
+/** How long a list total is remembered at most (a write through another process is seen after this). */
+export const LIST_TOTAL_TTL_MS = 2_000;
+
+/**
+ * Remembered list totals, so paging through a long list counts the tenant's rows once, not once per page.
+ * Exact within this process: every write through the DAL forgets them as it writes, and the HTTP layer and the
+ * jobs forget them again once their transaction has committed (a count read while a write was in flight is
+ * never remembered: the epoch moved). A total whose filter compares the effective status is never remembered
+ * (it changes with time, not only with writes), nor an image list's (it changes with image shares).
+ */
+function createTotals(now = Date.now) {
+  const entries = new Map<string, { n: number; at: number }>();
+  const state = {
+    epoch: 0,
+    keyOf(f: Omit<ListFilter, 'offset' | 'limit' | 'sort' | 'order'>): string | null {
+      if (f.status || f.kind === 'image') return null;
+      return JSON.stringify([f.kind, f.tenantId, f.q ?? null, f.tag ?? null, f.parentId ?? null, f.excludeStatus ?? null]);
+    },
+    get(key: string): number | undefined {
+      const e = entries.get(key);
+      return e && now() - e.at < LIST_TOTAL_TTL_MS ? e.n : undefined;
+    },
+    set(key: string, n: number, epoch: number): void {
+      if (epoch !== state.epoch) return;
+      if (entries.size >= 1_000) entries.delete(entries.keys().next().value!);
+      entries.set(key, { n, at: now() });
+    },
+    forget(): void {
+      state.epoch++;
+      entries.clear();
+    },
+  };
+  return state;
+}
+
+/** A tenant an image is shared with, and how it answered the share. */
+export type ImageMemberRow = { image_id: string; tenant_id: string; added_by: string; added_at: Date; status: 'pending' | 'accepted' | 'rejected'; decided_by: string | null; decided_at: Date | null };
+
 /** The tenant cloud's records: resources, orders, quota locks, overview layouts. */
 export function createCloudDal(db: Kysely<any>) {
   const base = (tx: Kysely<any>) => tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status'));
+  const totals = createTotals();
+
+  /** One page of a list as a JSON array built by the database, and how many rows it holds. */
+  function jsonPageQuery(f: ListFilter) {
+    const col = f.sort === 'name' ? 'name' : f.sort === 'status' ? 'status' : 'created_at';
+    const page = filtered(db, f).select('id').orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit);
+    const dir = sql.raw(f.order === 'asc' ? 'asc' : 'desc');
+    return db
+      .selectFrom('cloud.resources')
+      .select([sql<string>`coalesce(json_agg(${VIEW_JSON} order by ${sql.ref(col)} ${dir}, id ${dir}), '[]')::text`.as('items'), sql<number>`count(*)::int`.as('n')])
+      .where('id', 'in', page);
+  }
+
+  // Building and compiling the page query through Kysely costs more CPU than the rest of a list request's own
+  // work, so the plain shape (no text, status, tag or parent filter) is compiled once per kind, tenant scope,
+  // sort and order, with stand-in values (tenant, offset, limit) whose parameter slots take each request's values.
+  const SLOTS = ['tenantId', 'excludeStatus', 'offset', 'limit'] as const;
+  const STAND_IN: Record<(typeof SLOTS)[number], string | number> = { tenantId: '\u0000tenant', excludeStatus: '\u0000exclude', offset: 987_654_321, limit: 987_654_322 };
+  const compiledPages = new Map<string, { sql: string; slots: ((typeof SLOTS)[number] | null)[]; fixed: readonly unknown[] }>();
+  function jsonPage(f: ListFilter): CompiledQuery<{ items: string; n: number }> {
+    if (f.q || f.status || f.tag || f.parentId) return jsonPageQuery(f).compile();
+    const key = `${f.kind}|${f.tenantId ? 'tenant' : 'all'}|${f.excludeStatus ? 'exclude' : ''}|${f.sort}|${f.order}`;
+    let c = compiledPages.get(key);
+    if (!c) {
+      const probe = { ...f, ...STAND_IN, tenantId: f.tenantId ? STAND_IN.tenantId : null, excludeStatus: f.excludeStatus ? STAND_IN.excludeStatus : undefined } as unknown as ListFilter;
+      const q = jsonPageQuery(probe).compile();
+      const slots = q.parameters.map((p) => SLOTS.find((k) => STAND_IN[k] === p) ?? null);
+      c = { sql: q.sql, slots, fixed: q.parameters };
+      compiledPages.set(key, c);
+    }
+    const { slots, fixed } = c;
+    return CompiledQuery.raw(c.sql, slots.map((k, i) => (k === null ? fixed[i] : f[k]))) as CompiledQuery<{ items: string; n: number }>;
+  }
+
+  /** The filter's total, given that the page at `f.offset` held `onPage` rows. */
+  async function total(f: ListFilter, onPage: number, tx: Kysely<any>): Promise<number> {
+    // A short page that is not empty (or the first page) tells the total without counting the tenant's rows.
+    if (onPage < f.limit && (onPage > 0 || f.offset === 0)) return f.offset + onPage;
+    const key = tx === db ? totals.keyOf(f) : null;
+    const known = key === null ? undefined : totals.get(key);
+    if (known !== undefined) return known;
+    const epoch = totals.epoch;
+    const count = await filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const n = Number(count?.n ?? 0);
+    if (key !== null) totals.set(key, n, epoch);
+    return n;
+  }
 
   function filtered(tx: Kysely<any>, f: Omit<ListFilter, 'offset' | 'limit' | 'sort' | 'order'>) {
     let q = tx.selectFrom('cloud.resources').where('kind', '=', f.kind);
     if (f.tenantId && f.kind === 'image') {
-      // A tenant's image list: its own, the public ones, and those shared with it while they are shared.
+      // A tenant's image list: its own, the public ones, and those shared with it while they are shared and it has
+      // accepted the share (a pending or rejected share is listed only among the shares offered to it).
       const t = f.tenantId;
       q = q.where((eb) => eb.or([
         eb('tenant_id', '=', t),
         sql<boolean>`spec->>'visibility' = 'public'`,
-        sql<boolean>`(spec->>'visibility' = 'shared' and exists (select 1 from cloud.image_members m where m.image_id = cloud.resources.id and m.tenant_id = ${t}))`,
+        sql<boolean>`(spec->>'visibility' = 'shared' and exists (select 1 from cloud.image_members m where m.image_id = cloud.resources.id and m.tenant_id = ${t} and m.status = 'accepted'))`,
       ]));
     } else if (f.tenantId) q = q.where('tenant_id', '=', f.tenantId);
     if (f.q) q = q.where('name', 'ilike', `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -111,23 +213,55 @@ export function createCloudDal(db: Kysely<any>) {
       return (await base(tx).where('id', '=', id).forUpdate().executeTakeFirst()) as ResourceRow | undefined;
     },
 
-    async list(f: ListFilter, tx: Kysely<any> = db): Promise<{ rows: ResourceRow[]; total: number }> {
+    async list(f: ListFilter, tx: Kysely<any> = db): Promise<{ rows: ListedRow[]; total: number }> {
       const col = f.sort === 'name' ? 'name' : f.sort === 'status' ? 'status' : 'created_at';
-      // The page's ids first (an index-only scan however deep the offset), then only those rows from the heap.
+      // The page's ids first (an index-only scan however deep the offset), then only those rows from the heap,
+      // only the columns a listing shows (no second `status`, no timers or provider refs to parse).
       const page = filtered(tx, f).select('id').orderBy(col, f.order).orderBy('id', f.order).offset(f.offset).limit(f.limit);
-      const rows = (await tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status')).where('id', 'in', page).orderBy(col, f.order).orderBy('id', f.order).execute()) as ResourceRow[];
-      // A short page that is not empty (or the first page) tells the total without counting the tenant's rows.
-      if (rows.length < f.limit && (rows.length > 0 || f.offset === 0)) return { rows, total: f.offset + rows.length };
-      const count = await filtered(tx, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
-      return { rows, total: Number(count?.n ?? 0) };
+      // The page keeps the order it was chosen in: by the stored column (`status` alone would be the effective one).
+      const rows = (await tx.selectFrom('cloud.resources').select(LISTED).select(EFFECTIVE.as('status')).where('id', 'in', page).orderBy(`cloud.resources.${col}`, f.order).orderBy('id', f.order).execute()) as ListedRow[];
+      return { rows, total: await total(f, rows.length, tx) };
+    },
+
+    /** `list` answered as the JSON body of a list route: `{"items":[…],"total":n}`, the items built by the database. */
+    async listJson(f: ListFilter, tx: Kysely<any> = db): Promise<string> {
+      const r = (await tx.executeQuery<{ items: string; n: number }>(jsonPage(f))).rows[0]!;
+      return `{"items":${r.items},"total":${await total(f, r.n, tx)}}`;
+    },
+
+    /** Forget every remembered list total: call after the commit of anything that adds, removes or changes resources. */
+    forgetTotals(): void {
+      totals.forget();
     },
 
     // ---- image members ----
-    async imageMembers(imageId: string, tx: Kysely<any> = db): Promise<{ tenant_id: string; added_by: string; added_at: Date }[]> {
-      return (await tx.selectFrom('cloud.image_members').select(['tenant_id', 'added_by', 'added_at']).where('image_id', '=', imageId).orderBy('added_at').orderBy('tenant_id').execute()) as never;
+    async imageMembers(imageId: string, tx: Kysely<any> = db): Promise<ImageMemberRow[]> {
+      return (await tx.selectFrom('cloud.image_members').select(['image_id', 'tenant_id', 'added_by', 'added_at', 'status', 'decided_by', 'decided_at']).where('image_id', '=', imageId).orderBy('added_at').orderBy('tenant_id').execute()) as never;
     },
+    /** The tenant's membership of the image, whatever its status. */
+    async imageMembership(imageId: string, tenantId: string, tx: Kysely<any> = db): Promise<ImageMemberRow | undefined> {
+      return (await tx.selectFrom('cloud.image_members').select(['image_id', 'tenant_id', 'added_by', 'added_at', 'status', 'decided_by', 'decided_at']).where('image_id', '=', imageId).where('tenant_id', '=', tenantId).executeTakeFirst()) as never;
+    },
+    /** A member that may use the image: it has accepted the share. */
     async isImageMember(imageId: string, tenantId: string, tx: Kysely<any> = db): Promise<boolean> {
-      return !!(await tx.selectFrom('cloud.image_members').select('tenant_id').where('image_id', '=', imageId).where('tenant_id', '=', tenantId).executeTakeFirst());
+      return !!(await tx.selectFrom('cloud.image_members').select('tenant_id').where('image_id', '=', imageId).where('tenant_id', '=', tenantId).where('status', '=', 'accepted').executeTakeFirst());
+    },
+    /** Every share offered to a tenant (of images that are shared now), with the image rows. */
+    async imagesOfferedTo(tenantId: string, status: string | undefined, tx: Kysely<any> = db): Promise<(ImageMemberRow & { image: ResourceRow })[]> {
+      let q = tx.selectFrom('cloud.image_members as m').innerJoin('cloud.resources as r', 'r.id', 'm.image_id')
+        .select(['m.image_id', 'm.tenant_id', 'm.added_by', 'm.added_at', 'm.status', 'm.decided_by', 'm.decided_at'])
+        .where('m.tenant_id', '=', tenantId).where('r.kind', '=', 'image').where(sql<boolean>`r.spec->>'visibility' = 'shared'`);
+      if (status) q = q.where('m.status', '=', status);
+      const members = (await q.orderBy('m.added_at', 'desc').limit(500).execute()) as ImageMemberRow[];
+      const ids = members.map((m) => m.image_id);
+      const rows = ids.length ? ((await base(tx).where('id', 'in', ids).execute()) as ResourceRow[]) : [];
+      const images = new Map(rows.map((r) => [r.id, r]));
+      return members.filter((m) => images.has(m.image_id)).map((m) => ({ ...m, image: images.get(m.image_id)! }));
+    },
+    /** false when the tenant is no member */
+    async setImageMemberStatus(imageId: string, tenantId: string, status: string, decidedBy: string, tx: Kysely<any> = db): Promise<boolean> {
+      const r = await tx.updateTable('cloud.image_members').set({ status, decided_by: decidedBy, decided_at: new Date() }).where('image_id', '=', imageId).where('tenant_id', '=', tenantId).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
     /** false when the tenant was a member already */
     async addImageMember(imageId: string, tenantId: string, addedBy: string, tx: Kysely<any> = db): Promise<boolean> {
@@ -166,24 +300,30 @@ export function createCloudDal(db: Kysely<any>) {
     },
 
     async insert(r: NewResource, tx: Kysely<any> = db): Promise<ResourceRow> {
+      totals.forget();
       const row = await tx
         .insertInto('cloud.resources')
         .values({ ...r, spec: json(r.spec ?? {}), tags: json(r.tags ?? {}) })
         .returningAll()
         .executeTakeFirstOrThrow();
+      totals.forget();
       return row as ResourceRow;
     },
 
     async update(id: string, patch: Partial<Omit<ResourceRow, 'id'>>, tx: Kysely<any> = db): Promise<ResourceRow> {
+      totals.forget();
       const values: Record<string, unknown> = { ...patch, updated_at: new Date() };
       if (patch.spec) values.spec = json(patch.spec);
       if (patch.tags) values.tags = json(patch.tags);
       const row = await tx.updateTable('cloud.resources').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      totals.forget();
       return { ...(row as ResourceRow), status: (row as ResourceRow).next_at && (row as ResourceRow).next_at! <= new Date() ? (row as ResourceRow).next_status! : (row as ResourceRow).status };
     },
 
     async remove(id: string, tx: Kysely<any> = db): Promise<void> {
+      totals.forget();
       await tx.deleteFrom('cloud.resources').where('id', '=', id).execute();
+      totals.forget();
     },
 
     /** Takes the tenant's quota lock for the rest of the transaction. */

@@ -48,6 +48,10 @@ test.serial('tenant isolation: every cloud route, a second tenant, 0 reads and 0
       if (moving.rows[0]!.n === 0 && pending.rows[0]!.n === 0) break;
       await sleep(200);
     }
+    // A's image shared with a third tenant (pending): B is offered nothing of it and cannot answer for C
+    const C = await tenant('iso-c');
+    t.is((await a.call('PUT', `/api/cloud/images/${ids.image}/visibility`, { visibility: 'shared' })).status, 200);
+    t.is((await a.post(`/api/cloud/images/${ids.image}/members`, { tenantId: C.id })).status, 201);
     const foreign = new Set(Object.values(ids));
     const before = await sql<{ id: string; updated_at: Date; status: string }>`select id, updated_at, status from cloud.resources where tenant_id = ${A.id} order by id`.execute(srv.ctx.database.db);
 
@@ -124,6 +128,7 @@ test.serial('tenant isolation: every cloud route, a second tenant, 0 reads and 0
       }
     }
     t.true(walked >= 80, `walked ${walked} routes`);
+    t.deepEqual((await C.client.get('/api/cloud/image-shares')).body.items.map((x: { imageId: string; status: string }) => [x.imageId, x.status]), [[ids.image, 'pending']]);
     const after = await sql<{ id: string; updated_at: Date; status: string }>`select id, updated_at, status from cloud.resources where tenant_id = ${A.id} order by id`.execute(srv.ctx.database.db);
     t.deepEqual(after.rows.map((x) => [x.id, +x.updated_at]), before.rows.map((x) => [x.id, +x.updated_at]));
     const trail = await srv.ctx.audit.search({ offset: 0, limit: 1000, actor: B.loginId, outcome: 'success' });

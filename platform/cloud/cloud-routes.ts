@@ -22,7 +22,14 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
   ];
   for (const [path, kind, label] of readable) {
     add(
-      defineRoute({ method: 'get', path: `/api/cloud/${path}`, tag: TAG, summary: `List ${label}`, access: 'cloud.read', query: S.listQuery, response: listOf(R), handler: ({ actor, query }) => svc.list(actor, kind, query) }),
+      // The body comes built by the database in the response schema's shape (see VIEW_JSON in cloud-dal.ts):
+      // a page of a long list is sent without parsing it into rows and serialising it again.
+      defineRoute({
+        method: 'get', path: `/api/cloud/${path}`, tag: TAG, summary: `List ${label}`, access: 'cloud.read', query: S.listQuery, response: listOf(R), raw: true,
+        handler: async ({ actor, query, res }) => {
+          res.type('application/json').send(await svc.listJson(actor, kind, query));
+        },
+      }),
       defineRoute({ method: 'get', path: `/api/cloud/${path}/:id`, tag: TAG, summary: `Show one of the ${label}`, access: 'cloud.read', params: idParams, response: R, handler: ({ actor, params }) => svc.get(actor, kind, params.id) }),
     );
   }
@@ -118,6 +125,9 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     defineRoute({ method: 'put', path: '/api/cloud/images/:id/publication', tag: TAG, summary: 'Set any image’s visibility, public included (platform admin)', access: 'cloud.admin', audit: 'image.visibility_changed', params: idParams, body: S.imageVisibilityBody, response: R, handler: ({ actor, params, body }) => svc.images.setVisibility(actor, params.id, body.visibility) }),
     defineRoute({ method: 'get', path: '/api/cloud/images/:id/members', tag: TAG, summary: 'The tenants an image is shared with', access: 'cloud.read', params: idParams, response: listOf(S.imageMemberSchema), handler: ({ actor, params }) => svc.images.members(actor, params.id) }),
     op('post', '/api/cloud/images/:id/members', 'Share an image with another tenant of the zone', 'image.member_added', S.imageMemberBody, ({ actor, params, body }) => svc.images.addMember(actor, params.id, body.tenantId), 201),
+    defineRoute({ method: 'get', path: '/api/cloud/image-shares', tag: TAG, summary: 'Images other tenants share with mine, and how we answered (pending, accepted, rejected)', access: 'cloud.read', query: S.imageShareQuery, response: listOf(S.imageShareSchema), handler: ({ actor, query }) => svc.images.shares(actor, query.status) }),
+    op('post', '/api/cloud/images/:id/accept', 'Accept an image shared with my tenant (it becomes listed and bootable)', 'image.share_accepted', empty, ({ actor, params }) => svc.images.answer(actor, params.id, 'accepted'), 200, S.answeredImageSchema),
+    op('post', '/api/cloud/images/:id/reject', 'Reject an image shared with my tenant', 'image.share_rejected', empty, ({ actor, params }) => svc.images.answer(actor, params.id, 'rejected'), 200, S.answeredImageSchema),
     defineRoute({ method: 'delete', path: '/api/cloud/images/:id/members/:tenantId', tag: TAG, summary: 'Stop sharing an image with a tenant', access: 'cloud.operate', audit: 'image.member_removed', params: S.imageMemberParams, status: 204, handler: ({ actor, params }) => svc.images.removeMember(actor, params.id, params.tenantId) }),
   );
 
@@ -155,5 +165,6 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     defineRoute({ method: 'get', path: '/api/cloud/zones', tag: TAG, summary: 'Every zone with its driver and hypervisor hosts', access: 'cloud.admin', handler: ({ actor }) => svc.zones(actor) }),
     defineRoute({ method: 'post', path: '/api/cloud/jobs/purge', tag: TAG, summary: 'Run the recycle-bin purge now', access: 'cloud.admin', audit: 'disk.purged', handler: () => st.purgeDue() }),
   );
-  return routes;
+  // A change commits inside its handler: then the remembered list totals go (see createTotals in cloud-dal.ts).
+  return routes.map((r) => (r.method === 'get' ? r : { ...r, handler: (ctx) => Promise.resolve(r.handler(ctx)).finally(() => svc.forgetTotals()) }));
 }

@@ -169,7 +169,16 @@ export const imageVisibility = z.enum(['private', 'shared', 'public']);
 export const imageVisibilityBody = z.strictObject({ visibility: imageVisibility });
 export const imageMemberBody = z.strictObject({ tenantId: z.uuid() });
 export const imageMemberParams = z.strictObject({ id: z.uuid(), tenantId: z.uuid() });
-export const imageMemberSchema = z.object({ tenantId: z.string(), tenantName: z.string().nullable(), addedBy: z.string(), addedAt: z.date() });
+/** How the receiving tenant answered a share (Glance's member status): only an accepted share lets it use the image. */
+export const imageMemberStatus = z.enum(['pending', 'accepted', 'rejected']);
+export const imageMemberSchema = z.object({ tenantId: z.string(), tenantName: z.string().nullable(), addedBy: z.string(), addedAt: z.date(), status: imageMemberStatus, decidedAt: z.date().nullable() });
+/** A share offered to the caller's tenant. */
+export const imageShareSchema = z.object({
+  imageId: z.uuid(), imageName: z.string(), osType: z.string().nullable(), imageStatus: z.string(),
+  ownerTenantId: z.uuid(), ownerTenantName: z.string().nullable(), status: imageMemberStatus, addedAt: z.date(), decidedAt: z.date().nullable(),
+});
+export const imageShareQuery = z.strictObject({ status: imageMemberStatus.optional() });
+export const answeredImageSchema = resourceSchema.extend({ shareStatus: imageMemberStatus });
 
 // ---- storage ----
 export const createDisk = z.strictObject({

@@ -32,9 +32,15 @@ export function createCloudService(deps: CloudServiceDeps) {
   const images = createImageSharing(core);
   const { dal } = deps;
 
+  /** What a list route asks the DAL for: the caller's tenant only (all tenants for platform readers). */
+  const filterOf = (actor: Actor, kind: Kind, q: ListQuery & { parentId?: string }) => ({
+    kind, tenantId: actor.tenantId, q: q.q, status: q.status, tag: q.tag, parentId: q.parentId, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order,
+    // Recycled disks are listed only in the recycle bin (or when asked for by status).
+    excludeStatus: kind === 'disk' && !q.status ? 'recycled' : undefined,
+  });
+
   async function list(actor: Actor, kind: Kind, q: ListQuery & { parentId?: string }) {
-    const status = kind === 'disk' && !q.status ? undefined : q.status;
-    const { rows, total } = await dal.list({ kind, tenantId: actor.tenantId, q: q.q, status, tag: q.tag, parentId: q.parentId, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order, excludeStatus: kind === 'disk' && !q.status ? 'recycled' : undefined });
+    const { rows, total } = await dal.list(filterOf(actor, kind, q));
     return { items: rows.map(toView), total };
   }
 
@@ -44,6 +50,10 @@ export function createCloudService(deps: CloudServiceDeps) {
     compute,
     storage,
     list,
+    /** `list` as its JSON body (`{"items":[…],"total":n}`), built by the database: the list routes send it as it is. */
+    listJson: (actor: Actor, kind: Kind, q: ListQuery & { parentId?: string }) => dal.listJson(filterOf(actor, kind, q)),
+    /** After a write outside an HTTP route (a job) has committed: list totals are counted afresh. */
+    forgetTotals: () => dal.forgetTotals(),
     images,
     async get(actor: Actor, kind: Kind, id: string) {
       if (kind === 'image') return images.get(actor, id);

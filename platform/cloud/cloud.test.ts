@@ -171,6 +171,12 @@ test.serial('tenant cloud end to end on the embedded driver', async (t) => {
     t.deepEqual(held[0]!.rules.map((r) => [r.priority, r.source]), [[10, '10.20.0.0/22'], [20, null]]);
     t.deepEqual(held[0]!.subnet_refs, [subnetRef]);
     const rule20 = (await c.get(`/api/cloud/acls/${acl.body.id}/rules`)).body.items.find((r: { spec: { priority: number } }) => r.spec.priority === 20);
+    t.is(rule20.description, 'rest');
+    const changed = await c.put(`/api/cloud/acls/${acl.body.id}/rules/${rule20.id}`, { direction: 'ingress', priority: 25, action: 'deny', protocol: 'any', source: '0.0.0.0/0', description: 'deny the rest' });
+    t.is(changed.status, 200);
+    t.is(changed.body.description, 'deny the rest');
+    t.is(changed.body.spec.priority, 25);
+    t.deepEqual((await enforced())[0]!.rules.map((r) => r.priority), [10, 25]);
     t.is((await c.delete(`/api/cloud/acls/${acl.body.id}/rules/${rule20.id}`)).status, 204);
     t.is((await c.patch(`/api/cloud/acls/${acl.body.id}`, { enabled: false })).body.status, 'disabled');
     held = await enforced();
@@ -322,10 +328,39 @@ test.serial('image sharing: private, shared with member tenants, public only by 
     // members need a shared image
     t.is((await a.post(`/api/cloud/images/${id}/members`, { tenantId: B.id })).body.code, 'cloud.image_not_shared');
 
-    // shared with B: B lists, shows and boots it, but cannot change it
+    // shared with B: the share is pending until B accepts it — offered, but neither listed nor bootable
     t.is((await a.call('PUT', `/api/cloud/images/${id}/visibility`, { visibility: 'shared' })).body.spec.visibility, 'shared');
     t.is((await a.post(`/api/cloud/images/${id}/members`, { tenantId: B.id })).status, 201);
-    t.deepEqual((await a.get(`/api/cloud/images/${id}/members`)).body.items.map((m: { tenantId: string }) => m.tenantId), [B.id]);
+    t.deepEqual((await a.get(`/api/cloud/images/${id}/members`)).body.items.map((m: { tenantId: string; status: string }) => [m.tenantId, m.status]), [[B.id, 'pending']]);
+    const offered = await b.get('/api/cloud/image-shares');
+    t.is(offered.status, 200, JSON.stringify(offered.body));
+    t.deepEqual(offered.body.items.map((x: { imageId: string; status: string; ownerTenantId: string; imageName: string }) => [x.imageId, x.status, x.ownerTenantId, x.imageName]), [[id, 'pending', A.id, 'his-win']]);
+    t.is((await a.get('/api/cloud/image-shares')).body.total, 0, 'the owner is offered nothing');
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 404);
+    t.false((await b.get('/api/cloud/images')).body.items.some((i: { id: string }) => i.id === id));
+    t.is((await bootB()).status, 404);
+    // only the member answers: the owner, and a tenant it was not offered to, get 404
+    t.is((await a.post(`/api/cloud/images/${id}/accept`, {})).status, 404);
+    const C = await tenant('img-c');
+    t.is((await C.client.post(`/api/cloud/images/${id}/accept`, {})).status, 404);
+    // rejected: still neither listed nor bootable; the region holds B's answer as Glance would
+    const refRegion = (await sql<{ provider_ref: string }>`select provider_ref from cloud.resources where id = ${id}`.execute(db)).rows[0]!.provider_ref;
+    const regionStatus = async () => (await sql<{ s: string | null }>`select member_status->>${B.id}::text as s from cloud_embedded.image_sharing where ref = ${refRegion}`.execute(db)).rows[0]!.s;
+    t.is(await regionStatus(), 'pending');
+    const rejected = await b.post(`/api/cloud/images/${id}/reject`, {});
+    t.is(rejected.status, 200, JSON.stringify(rejected.body));
+    t.is(rejected.body.shareStatus, 'rejected');
+    t.is(await regionStatus(), 'rejected');
+    t.is((await b.get(`/api/cloud/images/${id}`)).status, 404);
+    t.is((await bootB()).status, 404);
+    t.deepEqual((await b.get('/api/cloud/image-shares?status=rejected')).body.items.map((x: { imageId: string }) => x.imageId), [id]);
+    t.is((await b.get('/api/cloud/image-shares?status=pending')).body.total, 0);
+    // accepted: B lists, shows and boots it, but cannot change it
+    t.is((await b.post(`/api/cloud/images/${id}/accept`, {})).body.shareStatus, 'accepted');
+    t.is(await regionStatus(), 'accepted');
+    t.is((await a.get(`/api/cloud/images/${id}/members`)).body.items[0].status, 'accepted');
+    const answers = await sql<{ action: string; tenant_id: string }>`select action, tenant_id from audit.records where target_id = ${id} and action like 'image.share_%' order by seq`.execute(db);
+    t.deepEqual(answers.rows.map((r) => [r.action, r.tenant_id]), [['image.share_rejected', B.id], ['image.share_accepted', B.id]]);
     t.is((await b.get(`/api/cloud/images/${id}`)).status, 200);
     t.true((await b.get('/api/cloud/images')).body.items.some((i: { id: string }) => i.id === id));
     const booted = await bootB();

@@ -4,7 +4,7 @@ import { can } from '../../core/authz';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import type { CloudCore } from './cloud-core';
 import { toView, type ResourceRow } from './cloud-dal';
-import type { ImageVisibility } from './driver/cloud-driver';
+import type { ImageMemberStatus, ImageVisibility } from './driver/cloud-driver';
 
 const notFound = () => new NotFoundError('no such image', { code: 'cloud.image_not_found' });
 
@@ -13,7 +13,8 @@ export const visibilityOf = (r: Pick<ResourceRow, 'spec'>): ImageVisibility => (
 
 /**
  * Image sharing: private (the owner tenant), shared (the owner and its member tenants) or public (every tenant of
- * the zone). Members count only while the image is shared. An image a tenant may not see is "not found".
+ * the zone). Members count only while the image is shared, and only once they have accepted the share (Glance's
+ * member status: pending → accepted or rejected, the member's own call). An image a tenant may not see is "not found".
  */
 export function createImageSharing(core: CloudCore) {
   const { dal, db } = core.deps;
@@ -42,10 +43,16 @@ export function createImageSharing(core: CloudCore) {
     return row;
   }
 
-  function driverOf(row: ResourceRow) {
-    const d = core.deps.drivers.get(row.zone);
-    if (!d) throw new InputError(`zone ${row.zone} has no cloud driver configured`, { code: 'cloud.zone_unavailable' });
-    return d;
+  /** The owner tenant's driver: the image lives in the owner's project. */
+  const driverOf = (row: ResourceRow) => core.driverFor(row.zone, row.tenant_id);
+
+  /** A share offered to the actor's tenant (any status) of an image shared now; anything else is 404. */
+  async function offered(actor: Actor, id: string, tx: Kysely<any> = db) {
+    if (!actor.tenantId) throw new ForbiddenError('only a tenant answers a share', { code: 'cloud.tenant_only' });
+    const row = await dal.find(id, tx);
+    const member = row && row.kind === 'image' && visibilityOf(row) === 'shared' ? await dal.imageMembership(row.id, actor.tenantId, tx) : undefined;
+    if (!row || !member) throw notFound();
+    return { row, member };
   }
 
   return {
@@ -78,8 +85,40 @@ export function createImageSharing(core: CloudCore) {
       const rows = await dal.imageMembers(row.id);
       const names = await core.deps.tenants.directory(rows.map((r) => r.tenant_id));
       const byId = new Map(names.map((n) => [n.id, n.name]));
-      const items = rows.map((r) => ({ tenantId: r.tenant_id, tenantName: byId.get(r.tenant_id) ?? null, addedBy: r.added_by, addedAt: r.added_at }));
+      const items = rows.map((r) => ({ tenantId: r.tenant_id, tenantName: byId.get(r.tenant_id) ?? null, addedBy: r.added_by, addedAt: r.added_at, status: r.status, decidedAt: r.decided_at }));
       return { items, total: items.length };
+    },
+
+    /** The shares other tenants offer the actor's tenant, with how it answered them (pending ones to decide). */
+    async shares(actor: Actor, status?: ImageMemberStatus) {
+      if (!actor.tenantId) throw new ForbiddenError('only a tenant has shares offered to it', { code: 'cloud.tenant_only' });
+      const rows = await dal.imagesOfferedTo(actor.tenantId, status);
+      const owners = new Map((await core.deps.tenants.directory([...new Set(rows.map((r) => r.image.tenant_id))])).map((n) => [n.id, n.name]));
+      const items = rows.map((r) => ({
+        imageId: r.image_id, imageName: r.image.name, osType: (r.image.spec.osType as string | undefined) ?? null, imageStatus: r.image.status,
+        ownerTenantId: r.image.tenant_id, ownerTenantName: owners.get(r.image.tenant_id) ?? null, status: r.status, addedAt: r.added_at, decidedAt: r.decided_at,
+      }));
+      return { items, total: items.length };
+    },
+
+    /**
+     * The receiving tenant accepts or rejects a share. The region hears it first (Glance takes it only from the
+     * member's project), then the record changes with its audit; a refusal by the region changes nothing.
+     */
+    async answer(actor: Actor, id: string, status: Exclude<ImageMemberStatus, 'pending'>) {
+      const first = await offered(actor, id);
+      if (first.member.status !== status && first.row.provider_ref) {
+        await core.driverFor(first.row.zone, first.row.tenant_id).setImageMemberStatus(first.row.provider_ref, actor.tenantId!, status);
+      }
+      return db.transaction().execute(async (tx) => {
+        await dal.lock(id, tx);
+        const { row, member } = await offered(actor, id, tx);
+        if (member.status === status) return { ...toView(row), shareStatus: status };
+        await dal.setImageMemberStatus(row.id, actor.tenantId!, status, actor.loginId, tx);
+        // Recorded under the answering tenant (its own operation); the owner is in the detail.
+        await core.audit(tx, actor, status === 'accepted' ? 'image.share_accepted' : 'image.share_rejected', { id: row.id, kind: 'image', tenant_id: actor.tenantId! }, { before: { status: member.status }, after: { status }, detail: { ownerTenantId: row.tenant_id } });
+        return { ...toView(row), shareStatus: status };
+      });
     },
 
     async addMember(actor: Actor, id: string, tenantId: string) {

@@ -291,7 +291,7 @@ export function createNetworkService(core: CloudCore) {
       const rule = await core.owned(actor, 'acl_rule', ruleId);
       if (rule.parent_id !== aclId) throw new InputError('the rule is not in this ACL');
       core.admit(s, [aclRuleDesc(input)]);
-      const after = await patch(actor, rule, 'acl.rule_updated', { name: `${input.direction}-${input.priority}`, spec: { ...input } }, { before: rule.spec, after: input });
+      const after = await patch(actor, rule, 'acl.rule_updated', { name: `${input.direction}-${input.priority}`, spec: { ...input }, description: input.description ?? null }, { before: rule.spec, after: input });
       await pushAcl(s, aclId);
       return toView(after);
     },

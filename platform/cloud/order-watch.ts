@@ -26,8 +26,9 @@ export function createOrderWatch(core: CloudCore) {
       let completed = 0;
       let failed = 0;
       for (const o of await dal.pendingVmOrders()) {
-        const driver = drivers.get(o.zone);
-        if (!driver) continue;
+        if (!drivers.has(o.zone)) continue;
+        // The server lives in the tenant's project when each tenant has its own: ask with that project's token.
+        const driver = core.driverFor(o.zone, o.tenant_id);
         let state: ServerState;
         if (o.vm_status === null) state = { status: 'DELETED', fault: 'the VM was deleted before it was ready' };
         else if (!o.provider_ref) continue; // still being placed by its request

@@ -33,7 +33,7 @@ export function createStorageService(core: CloudCore, net: NetworkService) {
 
   /** Deletes a recycled disk for good: the volume, its snapshots, and (with the KMS) its data key. */
   async function purge(actor: Actor, d: ResourceRow) {
-    const driver = core.deps.drivers.get(d.zone);
+    const driver = core.deps.drivers.has(d.zone) ? core.driverFor(d.zone, d.tenant_id) : undefined;
     const snaps = await dal.children(d.id, 'snapshot');
     for (const sn of snaps) if (sn.provider_ref) await driver?.deleteSnapshot(sn.provider_ref);
     if (d.provider_ref) await driver?.deleteVolume(d.provider_ref);

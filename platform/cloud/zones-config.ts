@@ -39,6 +39,26 @@ const openstack = z.strictObject({
   pollMs: z.number().int().min(10).max(60_000).default(1000),
   waitTimeoutMs: z.number().int().min(100).max(1_800_000).default(180_000),
   timings: timings.default({}),
+  /**
+   * Where a tenant's resources live: every tenant in the credentials' one project (`shared`), or each tenant in
+   * its own project (`project-per-tenant`), so that OpenStack isolates tenants too.
+   */
+  tenancy: z.strictObject({
+    mode: z.enum(['shared', 'project-per-tenant']).default('shared'),
+    /** tenant id or tenant code → OpenStack project id; a tenant not listed is looked up by name */
+    projects: z.record(z.string().min(1).max(64), z.string().regex(/^[0-9a-zA-Z-]{1,64}$/, 'an OpenStack project id')).default({}),
+    /** the project name a tenant is looked up (or created) by; `{code}` is the tenant's code */
+    projectName: z.string().min(1).max(64).regex(/\{code\}/, 'must contain {code}').default('yiyun-{code}'),
+    projectDomainId: z.string().min(1).default('default'),
+    /** create a missing project (the credentials need Keystone's admin role) and give the service user `role` on it */
+    create: z.boolean().default(false),
+    role: z.string().min(1).default('member'),
+  }).default({ mode: 'shared', projects: {}, projectName: 'yiyun-{code}', projectDomainId: 'default', create: false, role: 'member' }),
+}).superRefine((z0, ctx) => {
+  // An application credential is bound to its own project: it cannot be scoped to the tenants' projects.
+  if (z0.tenancy.mode === 'project-per-tenant' && 'applicationCredentialId' in z0.credentials) {
+    ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'tenancy "project-per-tenant" needs a user with a password (application credentials cannot change project)' });
+  }
 });
 
 const zoneSchema = z.discriminatedUnion('driver', [embedded, openstack]);

@@ -3,6 +3,7 @@ import type { Actor } from '../../core/authz';
 import type { AuditTrail } from '../../core/audit';
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../../core/errors';
 import type { IdentityDal, AccountRow } from './identity-dal';
+import type { AuthCache } from './auth-cache';
 import type { SecretSealer } from './auth-service';
 import { accountSummary, toAccountView } from './identity-fns';
 import { ROLES, roleSetProblem, type RoleName } from './identity-roles';
@@ -25,6 +26,8 @@ export type AccountServiceDeps = {
   tenants: TenantDirectory;
   /** Seals hardware-token seeds at rest. */
   sealer: Pick<SecretSealer, 'seal'>;
+  /** The request authenticator's cache: every write here can change an authenticated request's answer. */
+  authCache?: Pick<AuthCache, 'invalidate'>;
 };
 
 const POLICY_KEY = 'security_policy';
@@ -32,6 +35,8 @@ const POLICY_KEY = 'security_policy';
 /** Accounts, roles, login restrictions and the security policy. */
 export function createAccountService(deps: AccountServiceDeps) {
   const { db, dal, audit } = deps;
+  /** Writes commit, then the authenticator forgets what it remembered (roles, status, MFA, sessions, policy). */
+  const transaction = <T>(fn: (tx: Kysely<any>) => Promise<T>): Promise<T> => db.transaction().execute(fn).finally(() => deps.authCache?.invalidate());
 
   async function getPolicy(): Promise<SecurityPolicy> {
     const stored = await dal.getSetting(POLICY_KEY);
@@ -65,7 +70,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     if (problems.length) throw new InputError(`the password needs ${problems.join('; ')}`, { code: 'account.weak_password', fields: [{ path: 'body.password', message: problems.join('; ') }] });
     if (await dal.findAccountByLogin(input.loginId)) throw new ConflictError(`the login id ${input.loginId} is taken`, { code: 'account.login_taken' });
     const hash = await hashPassword(initialPassword);
-    const row = await db.transaction().execute(async (tx) => {
+    const row = await transaction(async (tx) => {
       const r = await dal.insertAccount(
         {
           login_id: input.loginId,
@@ -92,7 +97,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     async updatePolicy(actor: Actor, patch: Partial<SecurityPolicy>): Promise<SecurityPolicy> {
       const before = await getPolicy();
       const after = securityPolicySchema.parse({ ...before, ...patch });
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.putSetting(POLICY_KEY, after, tx);
         await audit.record({ actor, action: 'security_policy.updated', target: { type: 'security_policy', id: POLICY_KEY }, before, after }, tx);
       });
@@ -122,7 +127,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (input.phone !== undefined) patch.phone = input.phone;
       if (input.roles !== undefined) patch.roles = input.roles;
       if (input.status !== undefined) patch.status = input.status;
-      const after = await db.transaction().execute(async (tx) => {
+      const after = await transaction(async (tx) => {
         const r = await dal.updateAccount(id, patch, tx);
         if (input.status === 'disabled') await dal.revokeAccountSessions(id, null, tx);
         const action = input.status === 'disabled' ? 'account.disabled' : input.roles ? 'account.roles_changed' : 'account.updated';
@@ -134,7 +139,7 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async unlock(actor: Actor, id: string) {
       await loadVisible(actor, id);
-      const r = await db.transaction().execute(async (tx) => {
+      const r = await transaction(async (tx) => {
         const row = await dal.updateAccount(id, { locked_until: null, failed_attempts: 0 }, tx);
         await audit.record({ actor, action: 'account.unlocked', target: { type: 'account', id }, tenantId: row.tenant_id }, tx);
         return row;
@@ -147,7 +152,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       const row = await loadVisible(actor, id);
       const initialPassword = generatePassword();
       const hash = await hashPassword(initialPassword);
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.updateAccount(id, { password_hash: hash, must_change_password: true, password_changed_at: new Date(), failed_attempts: 0, locked_until: null }, tx);
         await dal.addPasswordHistory(id, hash, tx);
         await dal.revokeAccountSessions(id, null, tx);
@@ -158,7 +163,7 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async resetMfa(actor: Actor, id: string) {
       const row = await loadVisible(actor, id);
-      const r = await db.transaction().execute(async (tx) => {
+      const r = await transaction(async (tx) => {
         const updated = await dal.updateAccount(
           id,
           { totp_secret_sealed: null, totp_pending_sealed: null, totp_last_step: null, mfa_enrolled_at: null, otp_token_serial: null, otp_token_seed_sealed: null, otp_token_last_step: null },
@@ -176,7 +181,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     async registerOtpToken(actor: Actor, id: string, input: { serial: string; seedHex: string }) {
       const row = await loadVisible(actor, id);
       const sealed = deps.sealer.seal(Buffer.from(input.seedHex, 'hex'));
-      const r = await db.transaction().execute(async (tx) => {
+      const r = await transaction(async (tx) => {
         const updated = await dal.updateAccount(id, { otp_token_serial: input.serial, otp_token_seed_sealed: sealed, otp_token_last_step: null, mfa_enrolled_at: row.mfa_enrolled_at ?? new Date() }, tx);
         await audit.record({ actor, action: 'account.otp_token_registered', target: { type: 'account', id }, after: { serial: input.serial }, tenantId: row.tenant_id }, tx);
         return updated;
@@ -186,7 +191,7 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async setRestrictions(actor: Actor, id: string, input: { allowedCidrs: string[]; allowedWindows: AccountRow['allowed_windows'] }) {
       const before = await loadVisible(actor, id);
-      const r = await db.transaction().execute(async (tx) => {
+      const r = await transaction(async (tx) => {
         const updated = await dal.updateAccount(id, { allowed_cidrs: input.allowedCidrs, allowed_windows: input.allowedWindows }, tx);
         await audit.record(
           {

@@ -5,6 +5,7 @@ import type { AuditTrail } from '../../core/audit';
 import { newTotpSecret, randomBytes, randomToken, sm3Hex, totpUri, verifySm3Otp, verifyTotp } from '../../core/crypto';
 import { ConflictError, ForbiddenError, InputError, LockedError, NotFoundError, UnauthenticatedError } from '../../core/errors';
 import type { AccountService } from './account-service';
+import type { AuthCache } from './auth-cache';
 import type { AccountRow, IdentityDal } from './identity-dal';
 import { mfaRequiredFor, passwordExpiresAt, pendingStepOf, toAccountView } from './identity-fns';
 import { permissionsOf } from './identity-roles';
@@ -23,6 +24,8 @@ export type AuthServiceDeps = {
   sealer: SecretSealer;
   issuer: string;
   now?: () => Date;
+  /** Shared with the account service, which invalidates it on its writes; without it every request reads the rows. */
+  cache?: AuthCache;
 };
 
 export type ClientInfo = { sourceIp: string | null; userAgent: string | null };
@@ -49,6 +52,10 @@ export function createAuthService(deps: AuthServiceDeps) {
   const { db, dal, audit } = deps;
   const now = deps.now ?? (() => new Date());
   const unknownLogins = createUnknownLoginTracker();
+  const cache = deps.cache;
+  const cached = <T>(key: string, load: () => Promise<T | undefined>) => (cache ? cache.get(key, load) : load());
+  /** A write transaction whose commit may change who a request authenticates as: the cache forgets after it. */
+  const transaction = <T>(fn: (tx: Kysely<any>) => Promise<T>): Promise<T> => db.transaction().execute(fn).finally(() => cache?.invalidate());
 
   function anonymousFor(loginId: string, client: ClientInfo) {
     return { kind: 'anonymous' as const, accountId: null, loginId, roles: [], tenantId: null, sourceIp: client.sourceIp };
@@ -60,7 +67,7 @@ export function createAuthService(deps: AuthServiceDeps) {
   /** Counts a failed attempt; locks the account at the threshold. Returns true when this attempt locked it. */
   async function recordFailure(account: AccountRow, client: ClientInfo, reason: string): Promise<boolean> {
     const policy = await deps.accounts.getPolicy();
-    return db.transaction().execute(async (tx) => {
+    return transaction(async (tx) => {
       const r = (await dal.lockAccount(account.id, tx))!;
       const attempts = r.failed_attempts + 1;
       const lock = attempts >= policy.lockoutThreshold;
@@ -76,7 +83,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const token = randomToken(32);
     const csrfToken = randomToken(24);
     const expiresAt = new Date(now().getTime() + policy.sessionAbsoluteHours * 3_600_000);
-    await db.transaction().execute(async (tx) => {
+    await transaction(async (tx) => {
       const s = await dal.insertSession({ token_hash: sm3Hex(token), account_id: account.id, csrf_token: csrfToken, source_ip: client.sourceIp, user_agent: client.userAgent?.slice(0, 300) ?? null, expires_at: expiresAt }, tx);
       await dal.updateAccount(account.id, { failed_attempts: 0, last_login_at: now(), last_login_ip: client.sourceIp }, tx);
       await audit.record({ actor: actorOf(account, client), action: 'auth.login_succeeded', target: { type: 'session', id: s.id }, detail: { userAgent: s.user_agent } }, tx);
@@ -165,24 +172,34 @@ export function createAuthService(deps: AuthServiceDeps) {
       const t = now();
       if (credential.bearerToken) {
         if (!credential.bearerToken.startsWith(TOKEN_PREFIX)) return null;
-        const tok = await dal.findTokenByHash(sm3Hex(credential.bearerToken));
+        const hash = sm3Hex(credential.bearerToken);
+        const tok = await cached(`token:${hash}`, () => dal.findTokenByHash(hash));
         if (!tok || tok.revoked_at || tok.expires_at <= t) return null;
-        const acct = await dal.findAccountById(tok.account_id);
+        const acct = await cached(`account:${tok.account_id}`, () => dal.findAccountById(tok.account_id));
         if (!acct || acct.status !== 'active') return null;
-        if (!tok.last_used_at || t.getTime() - tok.last_used_at.getTime() > TOUCH_EVERY_MS) await dal.touchToken(tok.id, t);
+        if (!tok.last_used_at || t.getTime() - tok.last_used_at.getTime() > TOUCH_EVERY_MS) {
+          await dal.touchToken(tok.id, t);
+          tok.last_used_at = t;
+        }
         return { kind: 'account', accountId: acct.id, loginId: acct.login_id, displayName: acct.display_name, roles: acct.roles, tenantId: acct.tenant_id, permissions: permissionsOf(acct.roles), sourceIp: client.sourceIp, via: 'bearer', pending: null };
       }
       if (!credential.sessionToken) return null;
-      const s = await dal.findSessionByHash(sm3Hex(credential.sessionToken));
+      const hash = sm3Hex(credential.sessionToken);
+      const s = await cached(`session:${hash}`, () => dal.findSessionByHash(hash));
       if (!s || s.revoked_at || s.expires_at <= t) return null;
-      const policy = await deps.accounts.getPolicy();
+      const policy = (await cached('policy', () => deps.accounts.getPolicy()))!;
       if (t.getTime() - s.last_seen_at.getTime() > policy.sessionIdleMinutes * 60_000) {
         await dal.revokeSession(s.id);
+        cache?.invalidate();
         return null;
       }
-      const acct = await dal.findAccountById(s.account_id);
+      const acct = await cached(`account:${s.account_id}`, () => dal.findAccountById(s.account_id));
       if (!acct || acct.status !== 'active') return null;
-      if (t.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) await dal.touchSession(s.id, t);
+      if (t.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+        await dal.touchSession(s.id, t);
+        // The cached row is the one later requests see: it must not look idle while the database says otherwise.
+        s.last_seen_at = t;
+      }
       return {
         kind: 'account',
         accountId: acct.id,
@@ -216,7 +233,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     async logout(actor: Actor): Promise<void> {
       if (!actor.sessionId) return;
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.revokeSession(actor.sessionId!, tx);
         await audit.record({ actor, action: 'auth.logout', target: { type: 'session', id: actor.sessionId! } }, tx);
       });
@@ -238,7 +255,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         }
       }
       const hash = await hashPassword(input.newPassword);
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.updateAccount(acct.id, { password_hash: hash, must_change_password: false, password_changed_at: now() }, tx);
         await dal.addPasswordHistory(acct.id, hash, tx);
         await dal.revokeAccountSessions(acct.id, actor.sessionId ?? null, tx);
@@ -252,7 +269,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!acct) throw new UnauthenticatedError();
       if (acct.mfa_enrolled_at) throw new ConflictError('a second factor is already enrolled; ask a security administrator to reset it', { code: 'auth.mfa_already_enrolled' });
       const secret = newTotpSecret();
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.updateAccount(acct.id, { totp_pending_sealed: deps.sealer.seal(Buffer.from(secret, 'utf8')) }, tx);
         await audit.record({ actor, action: 'account.mfa_enrolment_started', target: { type: 'account', id: acct.id }, detail: { method: 'totp' } }, tx);
       });
@@ -269,7 +286,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const step = verifyTotp({ secretBase32: secret }, code, now().getTime());
       if (step === null) throw new InputError('the code does not match; check the clock of your phone', { code: 'auth.invalid_mfa_code', fields: [{ path: 'body.code', message: 'wrong code' }] });
       const codes = Array.from({ length: 10 }, newRecoveryCode);
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         await dal.updateAccount(acct.id, { totp_secret_sealed: acct.totp_pending_sealed, totp_pending_sealed: null, totp_last_step: step, mfa_enrolled_at: now() }, tx);
         await dal.replaceRecoveryCodes(acct.id, codes.map((c) => sm3Hex(c)), tx);
         await audit.record({ actor, action: 'account.mfa_enrolled', target: { type: 'account', id: acct.id }, detail: { method: 'totp' } }, tx);
@@ -280,7 +297,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async createToken(actor: Actor, input: { name: string; expiresInDays: number }) {
       if (!actor.accountId || actor.via !== 'cookie') throw new ForbiddenError('API tokens are created from a console session', { code: 'auth.token_needs_session' });
       const token = `${TOKEN_PREFIX}${randomToken(32)}`;
-      const row = await db.transaction().execute(async (tx) => {
+      const row = await transaction(async (tx) => {
         const r = await dal.insertToken({ account_id: actor.accountId!, name: input.name, token_hash: sm3Hex(token), expires_at: new Date(now().getTime() + input.expiresInDays * 86_400_000) }, tx);
         await audit.record({ actor, action: 'token.created', target: { type: 'api_token', id: r.id }, after: { name: r.name, expiresAt: r.expires_at.toISOString() } }, tx);
         return r;
@@ -294,7 +311,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async revokeToken(actor: Actor, id: string): Promise<void> {
-      await db.transaction().execute(async (tx) => {
+      await transaction(async (tx) => {
         if (!(await dal.revokeToken(actor.accountId!, id, tx))) throw new NotFoundError('no such token', { code: 'token.not_found' });
         await audit.record({ actor, action: 'token.revoked', target: { type: 'api_token', id } }, tx);
       });

@@ -5,6 +5,7 @@ export * from './identity-roles';
 export * from './identity-dal';
 export * from './account-service';
 export * from './auth-service';
+export * from './auth-cache';
 export * from './identity-routes';
 export * from './identity-evidence';
 

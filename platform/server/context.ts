@@ -11,6 +11,7 @@ import {
   accountRoutes,
   authRoutes,
   createAccountService,
+  createAuthCache,
   createAuthService,
   createIdentityDal,
   createRequestAuthenticator,
@@ -86,8 +87,10 @@ export async function buildContext(settings: Settings, logger: Logger, opts: { d
   const tenants = createTenantsService({ db, dal: createTenantsDal(db), audit });
   const identityDal = createIdentityDal(db);
   const sealer = createLocalSealer(settings.YIYUN_DATA_DIR);
-  const accounts = createAccountService({ db, dal: identityDal, audit, tenants, sealer });
-  const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer, issuer: 'yiyun 医云' });
+  // One cache for both: the account service's writes invalidate what the authenticator remembers.
+  const authCache = createAuthCache();
+  const accounts = createAccountService({ db, dal: identityDal, audit, tenants, sealer, authCache });
+  const auth = createAuthService({ db, dal: identityDal, audit, accounts, sealer, issuer: 'yiyun 医云', cache: authCache });
 
   const rooms = new Map<string, RoomInstance>();
   for (const wiring of orderedRooms()) {

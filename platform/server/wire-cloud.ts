@@ -57,7 +57,9 @@ export const cloudWiring: RoomWiring = {
         // The region is real: its address plan for the admission rules comes from the stack config (no network call at start).
         const estate = readEstateConfig(REPO, zone);
         const space = estate.addressPlan[estate.zone] ?? { ipv4: [], ipv6: [] };
-        drivers.set(zone, createOpenStackDriver({ zone, config: zc, logger: base.logger, addressSpace: { ipv4: space.ipv4, ipv6: space.ipv6 } }));
+        // project-per-tenant looks a tenant's project up by the tenant's code
+        const tenantCode = async (id: string) => (await base.tenants.directory([id]))[0]?.code ?? null;
+        drivers.set(zone, createOpenStackDriver({ zone, config: zc, logger: base.logger, addressSpace: { ipv4: space.ipv4, ipv6: space.ipv6 }, tenantCode }));
         zones[short] = { ipv4: space.ipv4, ipv6: space.ipv6, externalNetworks: zc.externalNetwork ? [zc.externalNetwork] : [], gatekeeperInterfaces: [] };
       }
     }
@@ -93,8 +95,8 @@ export const cloudWiring: RoomWiring = {
       routes: cloudRoutes(cloud),
       start: async () => {
         every(1_000, 'settle', () => cloud.settle());
-        every(3_600_000, 'recycle-purge', () => cloud.storage.purgeDue());
-        every(60_000, 'backup-policies', () => cloud.storage.runPolicies());
+        every(3_600_000, 'recycle-purge', () => cloud.storage.purgeDue().finally(() => cloud.forgetTotals()));
+        every(60_000, 'backup-policies', () => cloud.storage.runPolicies().finally(() => cloud.forgetTotals()));
       },
       stop: async () => {
         for (const t of timers) clearInterval(t);

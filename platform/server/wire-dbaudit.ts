@@ -28,7 +28,8 @@ export const dbauditWiring: RoomWiring = {
     const myUp = hostPort(base.settings.YIYUN_DBAUDIT_MYSQL_UPSTREAM);
     // Routine bodies are read over separate upstream connections as the calling account (see routine-learner.ts).
     const routines = createRoutineSource({ pg: { host: pgUp.host, port: pgUp.port }, mysql: { host: myUp.host, port: myUp.port } });
-    const service = createDbAuditService({ db: base.db, logger: base.logger, routines });
+    // On PostgreSQL statement rows go through COPY on a connection of the recorder's own (PGlite takes the batched INSERT).
+    const service = createDbAuditService({ db: base.db, logger: base.logger, routines, copyUrl: base.settings.DATABASE_URL || undefined });
     let proxy: ReturnType<typeof createPgProxy> | null = null;
     let myProxy: ReturnType<typeof createMysqlProxy> | null = null;
     return {

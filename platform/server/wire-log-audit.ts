@@ -58,6 +58,7 @@ export const logAuditWiring: RoomWiring = {
       writers: base.settings.DATABASE_URL ? 2 : 1,
       // On PostgreSQL batches go through COPY on connections of their own (PGlite takes the batched INSERT).
       copyUrl: base.settings.DATABASE_URL || undefined,
+      fullTextOpenDay: base.settings.YIYUN_LOG_FULLTEXT_INDEX === 'all-days',
       archive: { signer: base.signer, remote: logArchiveStore(base.settings) },
     });
     await la.init();

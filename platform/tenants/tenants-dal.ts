@@ -45,9 +45,9 @@ export function createTenantsDal(db: Db) {
       return { tenant, quota };
     },
 
-    async directory(ids: string[], tx: Db = db): Promise<Array<Pick<TenantRow, 'id' | 'name' | 'zone' | 'status'>>> {
+    async directory(ids: string[], tx: Db = db): Promise<Array<Pick<TenantRow, 'id' | 'code' | 'name' | 'zone' | 'status'>>> {
       if (!ids.length) return [];
-      return room(tx).selectFrom('tenants.tenants').select(['id', 'name', 'zone', 'status']).where('id', 'in', ids).execute();
+      return room(tx).selectFrom('tenants.tenants').select(['id', 'code', 'name', 'zone', 'status']).where('id', 'in', ids).execute();
     },
 
     async findByCode(code: string, tx: Db = db): Promise<TenantRow | undefined> {

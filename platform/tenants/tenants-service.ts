@@ -114,7 +114,7 @@ export function createTenantsService(deps: TenantsServiceDeps) {
      * The port other rooms use to name tenants and check their zone and status without reading this room's tables
      * (the cloud's image members: a tenant may share with a tenant it cannot otherwise read).
      */
-    async directory(ids: string[]): Promise<Array<{ id: string; name: string; zone: string; status: string }>> {
+    async directory(ids: string[]): Promise<Array<{ id: string; code: string; name: string; zone: string; status: string }>> {
       return dal.directory(ids);
     },
 

@@ -291,10 +291,10 @@ export function createSshGateway(opts: SshGatewayOptions) {
 
           if (kind === 'sftp') {
             const watcher = createSftpWatcher((t) => void service.recordTransfer(op, ip, row, { ...t, protocol: 'sftp' }).catch((err: unknown) => logger.error({ err }, 'logging a transfer failed')));
-            const fromClient = createSftpFramer((p) => watcher.fromClient(p));
-            const fromServer = createSftpFramer((p) => watcher.fromServer(p));
-            ch.on('data', (d: Buffer) => fromClient(d));
-            up.on('data', (d: Buffer) => fromServer(d));
+            const fromClient = createSftpFramer(watcher.fromClient);
+            const fromServer = createSftpFramer(watcher.fromServer);
+            ch.on('data', fromClient);
+            up.on('data', fromServer);
             up.on('close', () => watcher.flush());
             ch.pipe(up);
             // The exit status must go out before the channel ends: end it ourselves on upstream close.
@@ -303,7 +303,8 @@ export function createSshGateway(opts: SshGatewayOptions) {
           }
           if (kind === 'exec') {
             ch.on('data', (d: Buffer) => recorder?.input(d));
-            up.on('data', (d: Buffer) => recorder?.output(d));
+            // The recording is a second destination of the same pipe: a file that falls behind pauses the target.
+            if (recorder) up.pipe(recorder.outputStream(), { end: false });
             ch.pipe(up);
             // The exit status must go out before the channel ends: end it ourselves on upstream close.
             up.pipe(ch, { end: false });

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql, type Generated, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { asRoom } from '../../core/db';
 
 type ConnectionsTable = {
@@ -31,6 +35,59 @@ type Db = Kysely<any>;
 
 export type StatementFilter = { offset: number; limit: number; user?: string; database?: string; command?: string; text?: string; srcIp?: string; engine?: string; failed?: 'true' | 'false'; from?: Date; to?: Date };
 
+/** A value in COPY text format: `\N` is NULL; backslash, tab, newline and carriage return are escaped. */
+export function copyText(v: string | null): string {
+  if (v === null) return '\\N';
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
+}
+
+/** A text[] literal (`{"a","b"}`), every element quoted so commas, braces, quotes and `NULL` stay plain text. */
+export function textArrayLiteral(xs: readonly string[]): string {
+  if (!xs.length) return '{}';
+  let out = '{';
+  for (let i = 0; i < xs.length; i++) out += `${i ? ',' : ''}"${xs[i]!.replace(/[\\"]/g, '\\$&')}"`;
+  return `${out}}`;
+}
+
+let isoSecond = -1;
+let isoPrefix = '';
+/** An epoch-ms time as ISO 8601 UTC; the part up to the second is reused while rows share it (most of a batch). */
+export function isoOf(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20);
+  }
+  const frac = Math.floor(ms - sec * 1000);
+  return `${isoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+}
+
+export type StatementRowIn = Omit<Insertable<StatementsTable>, 'at'> & { at: Date | number };
+const STATEMENT_COLUMNS = 'connection_id, engine, at, src_ip, src_port, dst_ip, dst_port, db_user, db_name, client_program, protocol, command, objects, sql, params, rows, duration_ms, error_code, error_message';
+
+/**
+ * Writes statement rows with one `COPY … FROM STDIN` (text format) on `client`, inside the caller's transaction:
+ * PostgreSQL parses no statement and binds no parameter per row, and Node escapes with a few string checks instead
+ * of node-postgres' array encoding. Rows with an id (those alerts point at) keep it; the others take the sequence's.
+ */
+export async function copyStatements(client: pg.PoolClient, rows: StatementRowIn[]): Promise<void> {
+  const withId = rows.filter((r) => r.id !== undefined && r.id !== null);
+  const plain = withId.length ? rows.filter((r) => r.id === undefined || r.id === null) : rows;
+  const line = (r: StatementRowIn) =>
+    `${r.connection_id}\t${copyText(r.engine)}\t${typeof r.at === 'number' ? isoOf(r.at) : r.at.toISOString()}\t${copyText(r.src_ip)}\t${r.src_port}\t${copyText(r.dst_ip)}\t${r.dst_port}\t${copyText(r.db_user ?? null)}\t${copyText(r.db_name ?? null)}\t${copyText(r.client_program ?? null)}\t${r.protocol}\t${copyText(r.command)}\t${copyText(textArrayLiteral(r.objects ?? []))}\t${copyText(r.sql)}\t${copyText(r.params ?? null)}\t${r.rows ?? '\\N'}\t${r.duration_ms}\t${copyText(r.error_code ?? null)}\t${copyText(r.error_message ?? null)}\n`;
+  const copy = async (target: string, text: string) => pipeline(Readable.from([text]), client.query(copyFrom(`copy dbaudit.statements (${target}) from stdin`)));
+  if (plain.length) {
+    let text = '';
+    for (const r of plain) text += line(r);
+    await copy(STATEMENT_COLUMNS, text);
+  }
+  if (withId.length) {
+    let text = '';
+    for (const r of withId) text += `${r.id}\t${line(r)}`;
+    await copy(`id, ${STATEMENT_COLUMNS}`, text);
+  }
+}
+
 const likeEscape = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Queries of the dbaudit schema; every method takes a trailing transaction. */
@@ -58,9 +115,9 @@ export function createDbAuditDal(db: Db) {
      * would bind 20 per row, and planning a 10,000-parameter statement costs PostgreSQL more than the rows do).
      * Rows without an id take the next from the sequence.
      */
-    async insertStatements(rows: Insertable<StatementsTable>[], tx: Db = db): Promise<void> {
+    async insertStatements(rows: StatementRowIn[], tx: Db = db): Promise<void> {
       if (!rows.length) return;
-      const col = <K extends keyof Insertable<StatementsTable>>(k: K) => rows.map((x) => x[k] ?? null);
+      const col = <K extends keyof StatementRowIn>(k: K) => rows.map((x) => (k === 'at' && typeof x.at === 'number' ? new Date(x.at) : x[k] ?? null));
       await sql`insert into dbaudit.statements (id, connection_id, engine, at, src_ip, src_port, dst_ip, dst_port, db_user, db_name, client_program, protocol, command, objects, sql, params, rows, duration_ms, error_code, error_message)
         select coalesce(u.id, nextval(pg_get_serial_sequence('dbaudit.statements', 'id'))), u.connection_id, u.engine, u.at, u.src_ip, u.src_port, u.dst_ip, u.dst_port, u.db_user, u.db_name, u.client_program, u.protocol, u.command,
           array(select jsonb_array_elements_text(u.objects)), u.sql, u.params::jsonb, u.rows, u.duration_ms, u.error_code, u.error_message

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import type { Logger } from '../../core/log';
-import { createDbAuditDal, type DbAuditDal, type StatementFilter } from './dbaudit-dal';
+import { copyStatements, createDbAuditDal, type DbAuditDal, type StatementFilter, type StatementRowIn } from './dbaudit-dal';
 import { createConnectionDetector, dangerFindings, injectionFindings, offHours, type Finding } from './detection-fns';
 import type { AuditSink, ConnInfo, StatementEvent } from './pg-proxy';
 import type { RoutineSource } from './routine-learner';
@@ -11,12 +12,17 @@ export type DbAuditServiceDeps = {
   /** Stored-procedure learning: where routine bodies are read from; without it calls are attributed to nothing. */
   routines?: RoutineSource;
   recorder?: Partial<RecorderOptions>;
+  /**
+   * The PostgreSQL URL of `db`: statement rows are then written with COPY on a connection of the recorder's own
+   * (about half the store's CPU per statement of the batched INSERT). Without it (PGlite) the batched INSERT is used.
+   */
+  copyUrl?: string;
 };
 
 /**
- * How audit events are written. Events wait in a bounded in-memory queue and are written in batches (one
- * multi-row insert per table and batch, in one transaction) when `batchSize` are waiting or `flushMs` after the
- * first. Above `highWater` queued events the proxies stop reading from clients until the queue drains below half of
+ * How audit events are written. Events wait in a bounded in-memory queue and are written in batches (statements by
+ * one COPY — or, without `copyUrl`, one multi-row insert — other tables by one statement each; one transaction)
+ * when `batchSize` are waiting or `flushMs` after the first. Above `highWater` queued events the proxies stop reading from clients until the queue drains below half of
  * it (back-pressure: statements wait rather than go unaudited); with `overflow: 'shed'` they are not slowed and
  * statements beyond `highWater` are dropped instead. Either way `maxQueued` is a hard cap: statement events beyond it
  * are dropped, counted, logged and stored as an `audit.events_dropped` alert — never lost silently. Connection
@@ -27,14 +33,14 @@ const RECORDER_DEFAULTS: RecorderOptions = { batchSize: 500, flushMs: 100, highW
 
 export type StatementQuery = StatementFilter;
 
-type QueuedEvent =
+/** Statement events are queued as the proxy made them (no wrapper per statement); the rarer ones carry a `t`. */
+type OtherEvent =
   | { t: 'connection'; c: ConnInfo; row: ConnectionRowIn }
   | { t: 'auth'; c: ConnInfo; patch: AuthPatch; findings: Finding[] }
-  | { t: 'statement'; s: StatementEvent }
-  | { t: 'closed'; id: string; at: Date };
+  | { t: 'closed'; id: string; at: number };
+type QueuedEvent = StatementEvent | OtherEvent;
 type ConnectionRowIn = Parameters<DbAuditDal['insertConnections']>[0][number];
 type AuthPatch = Parameters<DbAuditDal['updateConnectionAuth']>[1];
-type StatementRowIn = Parameters<DbAuditDal['insertStatements']>[0][number];
 type AlertRowIn = Parameters<DbAuditDal['insertAlerts']>[0][number];
 
 /**
@@ -67,6 +73,51 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let drainWaiters: Array<() => void> = [];
+
+  // COPY needs the connection's own client inside the batch's transaction: a Kysely over a one-client pool whose
+  // checked-out client is kept at hand, so the DAL's other writes share the transaction.
+  const copyPool = deps.copyUrl ? new pg.Pool({ connectionString: deps.copyUrl, max: 1 }) : null;
+  copyPool?.on('error', () => {
+    // An idle client lost its connection; the pool replaces it and the next batch reports its own error.
+  });
+  let copyClient: pg.PoolClient | null = null;
+  let copyBroken = false;
+  let copyClosed = false;
+  const copyDb = copyPool
+    ? new Kysely<any>({
+        dialect: new PostgresDialect({
+          pool: {
+            connect: async () => {
+              const c = await copyPool.connect();
+              copyClient = c;
+              return {
+                query: c.query.bind(c) as pg.PoolClient['query'],
+                release: () => {
+                  copyClient = null;
+                  // A client whose COPY broke mid-stream is not reused.
+                  c.release(copyBroken);
+                  copyBroken = false;
+                },
+              };
+            },
+            end: () => copyPool.end(),
+          },
+        }),
+      })
+    : null;
+
+  // Working hours per quarter of an hour (every time zone offset is a multiple of 15 minutes): one Date per
+  // quarter instead of one per statement.
+  let hoursSlot = NaN;
+  let hoursFindings: Finding[] = [];
+  const offHoursAt = (ms: number): Finding[] => {
+    const slot = Math.floor(ms / 900_000);
+    if (slot !== hoursSlot) {
+      hoursSlot = slot;
+      hoursFindings = offHours(new Date(ms), deps.workingHours);
+    }
+    return hoursFindings;
+  };
 
   /** The tables a routine touches, learned from its body the first time it is called (then from the store). */
   async function routineTables(conn: ConnInfo, name: string): Promise<string[] | null> {
@@ -114,10 +165,14 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
   async function writeBatch(batch: QueuedEvent[]): Promise<void> {
     const conns = new Map<string, ConnectionRowIn>();
     const authUpdates: Array<{ id: string; patch: AuthPatch }> = [];
-    const closes: Array<{ id: string; at: Date }> = [];
+    const closes: Array<{ id: string; at: number }> = [];
     const statements: Array<{ row: StatementRowIn; findings: Finding[]; conn: ConnInfo }> = [];
     const alerts: AlertRowIn[] = [];
     for (const e of batch) {
+      if (!('t' in e)) {
+        statements.push(await statementRow(e));
+        continue;
+      }
       if (e.t === 'connection') conns.set(e.row.id, e.row);
       else if (e.t === 'auth') {
         const row = conns.get(e.c.id);
@@ -126,28 +181,11 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
         for (const f of e.findings) alerts.push(alertRow(f, e.c, null));
       } else if (e.t === 'closed') {
         const row = conns.get(e.id);
-        if (row) row.ended_at = e.at;
+        if (row) row.ended_at = new Date(e.at);
         else closes.push({ id: e.id, at: e.at });
-      } else {
-        const s = e.s;
-        const { shape, findings } = await judge(s);
-        let objects = shape.objects;
-        if (deps.routines && shape.routines.length) {
-          const all = new Set(objects);
-          for (const name of shape.routines.slice(0, 8)) for (const t of (await routineTables(s.conn, name)) ?? []) all.add(t);
-          objects = [...all];
-        }
-        const params = s.params === null ? null : deps.maskParams ? s.params.map(() => '***') : s.params;
-        const row: StatementRowIn = {
-          connection_id: s.conn.id, engine: s.conn.engine, at: s.at, src_ip: s.conn.srcIp, src_port: s.conn.srcPort, dst_ip: s.conn.dstIp, dst_port: s.conn.dstPort,
-          db_user: s.conn.user, db_name: s.conn.database, client_program: s.conn.program, protocol: s.protocol, command: shape.command, objects,
-          sql: s.sql, params: params === null ? null : JSON.stringify(params), rows: s.rows, duration_ms: s.durationMs, error_code: s.errorCode, error_message: s.errorMessage,
-        };
-        const hours = offHours(s.at, deps.workingHours);
-        statements.push({ row, findings: hours.length ? [...findings, ...hours] : findings, conn: s.conn });
       }
     }
-    await db.transaction().execute(async (tx) => {
+    const write = async (tx: Kysely<any>) => {
       await dal.insertConnections([...conns.values()], tx);
       for (const u of authUpdates) await dal.updateConnectionAuth(u.id, u.patch, tx);
       const flagged = statements.filter((s) => s.findings.length);
@@ -159,13 +197,40 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
           for (const f of s.findings) alerts.push(alertRow(f, s.conn, ids[i]!));
         });
       }
-      await dal.insertStatements(statements.map((s) => s.row), tx);
+      if (copyDb && statements.length) {
+        try {
+          await copyStatements(copyClient!, statements.map((s) => s.row));
+        } catch (err) {
+          copyBroken = true;
+          throw err;
+        }
+      } else await dal.insertStatements(statements.map((s) => s.row), tx);
       await dal.insertAlerts(alerts, tx);
       const byTime = new Map<number, string[]>();
-      for (const c of closes) byTime.set(c.at.getTime(), [...(byTime.get(c.at.getTime()) ?? []), c.id]);
+      for (const c of closes) byTime.set(c.at, [...(byTime.get(c.at) ?? []), c.id]);
       for (const [at, ids] of byTime) await dal.closeConnections(ids, new Date(at), tx);
-    });
+    };
+    await (copyDb ?? db).transaction().execute(write);
     counters.stored += batch.length;
+  }
+
+  /** A statement event as a row, with its findings (judged here, off the proxies' path). */
+  async function statementRow(s: StatementEvent): Promise<{ row: StatementRowIn; findings: Finding[]; conn: ConnInfo }> {
+    const { shape, findings } = await judge(s);
+    let objects = shape.objects;
+    if (deps.routines && shape.routines.length) {
+      const all = new Set(objects);
+      for (const name of shape.routines.slice(0, 8)) for (const t of (await routineTables(s.conn, name)) ?? []) all.add(t);
+      objects = [...all];
+    }
+    const params = s.params === null ? null : deps.maskParams ? s.params.map(() => '***') : s.params;
+    const row: StatementRowIn = {
+      connection_id: s.conn.id, engine: s.conn.engine, at: s.at, src_ip: s.conn.srcIp, src_port: s.conn.srcPort, dst_ip: s.conn.dstIp, dst_port: s.conn.dstPort,
+      db_user: s.conn.user, db_name: s.conn.database, client_program: s.conn.program, protocol: s.protocol, command: shape.command, objects,
+      sql: noNul(s.sql), params: params === null ? null : JSON.stringify(params.map((v) => (typeof v === 'string' ? noNul(v) : v))), rows: s.rows, duration_ms: s.durationMs, error_code: s.errorCode, error_message: s.errorMessage === null ? null : noNul(s.errorMessage),
+    };
+    const hours = offHoursAt(s.at);
+    return { row, findings: hours.length ? [...findings, ...hours] : findings, conn: s.conn };
   }
 
   /** Writes until the queue is empty; one writer at a time. */
@@ -179,7 +244,8 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
       while (queue.length || droppedUnreported) {
         const batch = queue.length > opts.batchSize ? queue.splice(0, opts.batchSize) : queue;
         if (batch === queue) queue = [];
-        const n = batch.reduce((k, e) => k + (e.t === 'statement' ? 1 : 0), 0);
+        let n = 0;
+        for (const e of batch) if (!('t' in e)) n++;
         if (droppedUnreported) {
           const lost = droppedUnreported;
           droppedUnreported = 0;
@@ -219,7 +285,7 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
   }
 
   function enqueue(e: QueuedEvent) {
-    if (e.t === 'statement') {
+    if (!('t' in e)) {
       const limit = opts.overflow === 'shed' ? opts.highWater : opts.maxQueued;
       if (statementsQueued >= limit) {
         if (dropped++ % 1000 === 0) logger.warn({ dropped, queued: queue.length }, 'db-audit: audit queue full, statement events are being dropped (counted)');
@@ -239,8 +305,8 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
       const findings = ok ? detector.authSucceeded(c.user ?? '', c.srcIp, at) : detector.authFailed(c.user ?? '', c.srcIp, at);
       enqueue({ t: 'auth', c, findings, patch: { auth_ok: ok, auth_error: error, db_user: c.user, db_name: c.database, client_program: c.program, client_tls: c.clientTls } });
     },
-    statement: (s) => enqueue({ t: 'statement', s }),
-    closed: (c) => enqueue({ t: 'closed', id: c.id, at: new Date() }),
+    statement: enqueue,
+    closed: (c) => enqueue({ t: 'closed', id: c.id, at: Date.now() }),
     congested: () => opts.overflow === 'backpressure' && queue.length >= opts.highWater,
     whenDrained: (resume) => {
       if (queue.length < opts.highWater / 2) resume();
@@ -263,6 +329,10 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
       if (timer) clearTimeout(timer);
       while (queue.length || writing || droppedUnreported) await drain();
       for (const f of drainWaiters.splice(0)) f();
+      if (copyDb && !copyClosed) {
+        copyClosed = true;
+        await copyDb.destroy();
+      }
     },
     async listStatements(q: StatementQuery) {
       const { rows, total } = await dal.listStatements(q);
@@ -293,11 +363,15 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
 }
 export type DbAuditService = ReturnType<typeof createDbAuditService>;
 
+/** PostgreSQL text and jsonb refuse NUL (a MySQL query or a bind value may carry one): shown as U+FFFD instead. */
+const noNul = (v: string) => (v.indexOf('\u0000') < 0 ? v : v.replace(/\u0000/g, '\ufffd'));
+
 /**
  * The statement text with string and number literals replaced by `?`: the key under which its parse is cached. Texts
  * with comments, dollar quotes, backslashes or identifiers in double quotes / backticks are keyed as they are — a
  * mistaken blanking there could give two different statements one key.
  */
+
 export function literalFreeKey(sql: string): string {
   if (/--|\/\*|[$\\#"`]/.test(sql)) return sql;
   return sql.replace(/'(?:[^']|'')*'/g, '?').replace(/(?<![\w.])\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])/gi, '?');

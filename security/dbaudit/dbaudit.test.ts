@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { createTestDatabase } from '../../core/db/testing';
+import { createTestDatabase, TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
 import { createLogger } from '../../core/log';
+import { copyText, isoOf, textArrayLiteral } from './dbaudit-dal';
 import { createDbAuditService, literalFreeKey } from './dbaudit-service';
 import { dangerFindings, injectionFindings } from './detection-fns';
 import { createPgProxy } from './pg-proxy';
@@ -16,11 +18,16 @@ let database: Db;
 let svc: ReturnType<typeof createDbAuditService>;
 let proxy: ReturnType<typeof createPgProxy>;
 let port: number;
+let copyUrl: string;
 const certDir = mkdtempSync(path.join(tmpdir(), 'yiyun-dbaudit-'));
 
 test.before(async () => {
   database = await createTestDatabase('postgres', [dbauditModule()]);
-  svc = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 } });
+  // As on a PostgreSQL deployment: statement rows go through COPY on the recorder's own connection.
+  const url = new URL(TEST_POSTGRES_ADMIN_URL);
+  url.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(database.db)).rows[0]!.db}`;
+  copyUrl = url.toString();
+  svc = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 }, copyUrl });
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=yiyun-dbaudit', '-days', '30', '-keyout', path.join(certDir, 'key.pem'), '-out', path.join(certDir, 'cert.pem')], { stdio: 'ignore' });
   proxy = createPgProxy({ listenHost: '127.0.0.1', listenPort: 0, upstreamHost: '127.0.0.1', upstreamPort: 5432, upstreamTls: 'prefer', tls: { key: readFileSync(path.join(certDir, 'key.pem'), 'utf8'), cert: readFileSync(path.join(certDir, 'cert.pem'), 'utf8') }, sink: svc.sink, logger: createLogger({ level: 'silent' }) });
   port = await proxy.listen();
@@ -117,7 +124,7 @@ test.serial('a full audit queue drops statements counted and alerted, never sile
   const small = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 }, recorder: { overflow: 'shed', highWater: 5, batchSize: 2 } });
   const conn = { id: '0b0f7e0c-6d55-4a8e-9c0e-1d2f3a4b5c6d', engine: 'postgresql' as const, srcIp: '10.9.9.9', srcPort: 40000, dstIp: '127.0.0.1', dstPort: 5432, user: 'shed_user', database: 'postgres', program: 'shed-test', clientTls: false, upstreamTls: false };
   small.sink.connection(conn);
-  for (let i = 0; i < 12; i++) small.sink.statement({ conn, at: new Date(), protocol: 'simple', sql: `select ${i} from shed_t where x = '${i}'`, params: null, tags: ['SELECT 1'], rows: 1, durationMs: 0.1, errorCode: null, errorMessage: null, statementCount: 1 });
+  for (let i = 0; i < 12; i++) small.sink.statement({ conn, at: Date.now(), protocol: 'simple', sql: `select ${i} from shed_t where x = '${i}'`, params: null, rows: 1, durationMs: 0.1, errorCode: null, errorMessage: null, statementCount: 1 });
   small.sink.closed(conn);
   await small.stop();
   t.like(small.stats(), { dropped: 7, queued: 0, failedBatches: 0 });
@@ -135,4 +142,78 @@ test('the parse cache key blanks literals only where that is safe', (t) => {
   t.is(literalFreeKey("SELECT abalance FROM pgbench_accounts WHERE aid = 42;"), 'SELECT abalance FROM pgbench_accounts WHERE aid = ?;');
   t.is(literalFreeKey("select * from t1 where x = 'it''s' and y = 1.5e3"), 'select * from t1 where x = ? and y = ?');
   for (const raw of ["select 1 -- it's", 'select "t1" from x', 'select $1::int', "select 'a\\' from t"]) t.is(literalFreeKey(raw), raw);
+});
+
+// Values that COPY's text format and array literals must escape: tab, newline, carriage return, backslashes
+// (including a literal `\N` and `\t` as two characters), quotes, braces, commas, `NULL` as text, CJK and emoji.
+const AWKWARD = ['a\tb', 'line1\nline2\r\nend', 'back\\slash \\N \\t', '"quoted", {braced}', 'NULL', '', '张三 🐘 ü', ' lead/trail '];
+
+test.serial('awkward values are recorded exactly through the proxy into COPY: SQL, bind values, nulls, object names', async (t) => {
+  const c = client({ user: 'postgres' });
+  await c.connect();
+  const table = 'we"ird, {tab}\tle';
+  await c.query(`create temp table "${table.replace(/"/g, '""')}" (v text)`);
+  const text = "select v, E'x\\ty' as \"col\\\\\" from \"we\"\"ird, {tab}\tle\" -- tab\there, back\\slash\nwhere v is distinct from $1 or v = $2 or v = $3 or v = $4 or v = $5 or v = $6 or v = $7 or v = $8 or v = $9 or v is null";
+  await c.query(text, [...AWKWARD, null]);
+  await c.end();
+  await svc.flush();
+  const found = (await svc.listStatements({ offset: 0, limit: 10, text: 'is distinct from $1' })).items;
+  t.is(found.length, 1);
+  t.is(found[0]!.sql, text);
+  t.deepEqual(found[0]!.params, [...AWKWARD, null]);
+  t.deepEqual(found[0]!.database.objects, [table]);
+  t.is(found[0]!.protocol, 'extended');
+});
+
+test.serial('the COPY and the INSERT recorders store the same row for the same event', async (t) => {
+  const viaInsert = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 } });
+  const viaCopy = createDbAuditService({ db: database.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 }, copyUrl });
+  const at = Date.UTC(2026, 0, 2, 3, 4, 5, 7);
+  for (const [i, s] of [viaInsert, viaCopy].entries()) {
+    const conn = { id: `1c2d3e4f-0000-4000-8000-00000000000${i}`, engine: 'mysql' as const, srcIp: '10.1.2.3', srcPort: 41000 + i, dstIp: '127.0.0.1', dstPort: 3306, user: `same_row_${i}`, database: 'd\tb', program: 'prog\\ram', clientTls: true, upstreamTls: false };
+    s.sink.connection(conn);
+    s.sink.statement({ conn, at, protocol: 'com_stmt', sql: `select * from cmp_t where a = ? and b = '\\\\'\n-- ${AWKWARD.join('|')}`, params: [...AWKWARD, null, 42, 'nul\u0000byte'], rows: null, durationMs: 1.25, errorCode: '1064', errorMessage: 'near "\t\\"', statementCount: 1 });
+    // A flagged statement takes a reserved id (second COPY with ids) and its alert points at it.
+    s.sink.statement({ conn, at: at + 1, protocol: 'com_query', sql: "select * from cmp_t where name = '' or '1'='1'", params: null, rows: 3, durationMs: 0.5, errorCode: null, errorMessage: null, statementCount: 1 });
+    await s.stop();
+  }
+  const rows = await Promise.all([0, 1].map((i) => svc.listStatements({ offset: 0, limit: 10, user: `same_row_${i}` })));
+  const strip = (x: (typeof rows)[number]['items'][number]) => ({ ...x, id: 0, connectionId: '', src: { ...x.src, port: 0 }, actor: { ...x.actor, user: '' } });
+  t.is(rows[1]!.total, 2);
+  t.deepEqual(rows[1]!.items.map(strip), rows[0]!.items.map(strip));
+  // Newest id first; the flagged statement took its id ahead of the batch.
+  const [stmt, flagged] = [rows[1]!.items[0]!, rows[1]!.items[1]!];
+  t.deepEqual(stmt.params, [...AWKWARD, null, 42, 'nul\ufffdbyte']);
+  t.is(stmt.time.toISOString(), '2026-01-02T03:04:05.007Z');
+  t.like(stmt, { rows: null, durationMs: 1.25, error: { code: '1064', message: 'near "\t\\"' }, database: { name: 'd\tb', objects: ['cmp_t'] }, actor: { program: 'prog\\ram' } });
+  const alert = (await svc.listAlerts({ offset: 0, limit: 50, kind: 'sqli.tautology' })).items.find((a) => a.statementId === flagged.id);
+  t.truthy(alert, 'the alert points at the COPY-written statement');
+});
+
+test('COPY text escaping, array literals and ISO times', (t) => {
+  t.is(copyText(null), '\\N');
+  t.is(copyText('a\tb\nc\rd\\e'), 'a\\tb\\nc\\rd\\\\e');
+  t.is(copyText('\\N'), '\\\\N');
+  t.is(textArrayLiteral([]), '{}');
+  t.is(textArrayLiteral(['a', 'b"c', 'd\\e', 'NULL', '{x,y}']), '{"a","b\\"c","d\\\\e","NULL","{x,y}"}');
+  for (const ms of [0, 7, 999, 1767323045007, 1767323045999, 1767323046000]) t.is(isoOf(ms), new Date(ms).toISOString());
+});
+
+test('on PGlite (no COPY) the migrations apply and the batched INSERT stores the same awkward values', async (t) => {
+  const lite = await createTestDatabase('pglite', [dbauditModule()]);
+  try {
+    const indexes = (await sql<{ indexname: string; indexdef: string }>`select indexname, indexdef from pg_indexes where schemaname = 'dbaudit' and tablename = 'statements'`.execute(lite.db)).rows;
+    t.true(indexes.some((i) => /using brin \(at\)/i.test(i.indexdef)), 'migration 003 gives a BRIN on the time');
+    const s = createDbAuditService({ db: lite.db, logger: createLogger({ level: 'silent' }), workingHours: { from: 0, to: 24 } });
+    const conn = { id: '2d3e4f50-0000-4000-8000-000000000001', engine: 'postgresql' as const, srcIp: '10.0.0.1', srcPort: 42000, dstIp: '127.0.0.1', dstPort: 5432, user: 'lite_user', database: 'postgres', program: null, clientTls: false, upstreamTls: false };
+    s.sink.connection(conn);
+    const text = `select v from lite_t where v = $1 -- ${AWKWARD.join('|')}`;
+    s.sink.statement({ conn, at: Date.UTC(2026, 1, 3, 4, 5, 6, 78), protocol: 'extended', sql: text, params: [...AWKWARD, null], rows: 0, durationMs: 0.25, errorCode: null, errorMessage: null, statementCount: 1 });
+    await s.stop();
+    const [row] = (await s.listStatements({ offset: 0, limit: 5, user: 'lite_user', from: new Date(Date.UTC(2026, 1, 3)), to: new Date(Date.UTC(2026, 1, 4)) })).items;
+    t.like(row, { sql: text, params: [...AWKWARD, null], rows: 0, database: { objects: ['lite_t'] } });
+    t.is(row!.time.toISOString(), '2026-02-03T04:05:06.078Z');
+  } finally {
+    await lite.close();
+  }
 });

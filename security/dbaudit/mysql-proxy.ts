@@ -30,7 +30,7 @@ const COM_QUIT = 0x01, COM_INIT_DB = 0x02, COM_QUERY = 0x03, COM_STMT_PREPARE = 
 /** One command awaiting its answer; `phase` walks the response shape. */
 type Pending = {
   kind: 'query' | 'prepare' | 'execute' | 'other';
-  sql: string; params: unknown[] | null; start: number; at: Date;
+  sql: string; params: unknown[] | null; start: number; at: number;
   phase: 'first' | 'columns' | 'rows' | 'prepare-defs';
   columnsLeft: number; rows: number; affected: number; hadResultSet: boolean;
   err: { code: string; message: string } | null;
@@ -93,6 +93,9 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
     let sbuf: Buffer | null = null;
     const now = () => performance.now();
 
+    // One object per command, built in one go (one shape for the JIT, no spread of a template object).
+    const newPending = (kind: Pending['kind'], sql: string, params: unknown[] | null): Pending => ({ kind, sql, params, start: now(), at: Date.now(), phase: 'first', columnsLeft: 0, rows: 0, affected: 0, hadResultSet: false, err: null, prepareDefsLeft: 0, prepared: undefined });
+
     const refuse = (seq: number, message: string) => {
       client.write(errPacket(seq, 1045, '28000', message));
       client.end();
@@ -102,7 +105,7 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
     const finish = (p: Pending) => {
       if (p.kind === 'other') return;
       sink.statement({
-        conn, at: p.at, protocol: p.kind === 'query' ? 'com_query' : 'com_stmt', sql: p.sql, params: p.params, tags: [],
+        conn, at: p.at, protocol: p.kind === 'query' ? 'com_query' : 'com_stmt', sql: p.sql, params: p.params,
         rows: p.err ? null : p.hadResultSet ? p.rows : p.kind === 'prepare' ? null : p.affected,
         durationMs: Math.round((now() - p.start) * 1000) / 1000,
         errorCode: p.err?.code ?? null, errorMessage: p.err?.message ?? null,
@@ -163,9 +166,8 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
       }
       if (seq !== 0 || body.length === 0) return null;
       const cmd = body[0]!;
-      const base = { start: now(), at: new Date(), phase: 'first' as const, columnsLeft: 0, rows: 0, affected: 0, hadResultSet: false, err: null };
-      if (cmd === COM_QUERY) pending.push({ kind: 'query', sql: body.toString('utf8', 1), params: null, ...base });
-      else if (cmd === COM_STMT_PREPARE) pending.push({ kind: 'prepare', sql: body.toString('utf8', 1), params: null, ...base });
+      if (cmd === COM_QUERY) pending.push(newPending('query', body.toString('utf8', 1), null));
+      else if (cmd === COM_STMT_PREPARE) pending.push(newPending('prepare', body.toString('utf8', 1), null));
       else if (cmd === COM_STMT_EXECUTE) {
         const id = body.readUInt32LE(1);
         const st = stmts.get(id);
@@ -179,7 +181,7 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
             params = null;
           }
         }
-        pending.push({ kind: 'execute', sql: st?.sql ?? '', params: params ?? (st && st.params === 0 ? [] : null), ...base });
+        pending.push(newPending('execute', st?.sql ?? '', params ?? (st && st.params === 0 ? [] : null)));
       } else if (cmd === COM_STMT_CLOSE) stmts.delete(body.readUInt32LE(1));
       else if (cmd === COM_STMT_SEND_LONG_DATA || cmd === COM_QUIT) {
         /* no response */
@@ -191,7 +193,7 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
           authMinSeq = 1;
           return null;
         }
-        pending.push({ kind: 'other', sql: '', params: null, ...base });
+        pending.push(newPending('other', '', null));
       }
       return null;
     };
@@ -213,6 +215,7 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
         serverCaps = body.readUInt16LE(off);
         off += 2 + 1 + 2;
         if (off + 2 <= body.length) serverCaps |= body.readUInt16LE(off) << 16;
+        if (opts.upstreamTls === 'require' && !(serverCaps & CLIENT_SSL)) return 'upstream-plain';
         return;
       }
       if (!authDone) {
@@ -326,7 +329,8 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
           conn.clientTls = true;
           client = t;
           t.on('data', onClientData);
-          client0.resume();
+          // Not client0.resume(): the TLS socket now reads the raw socket's handle (and the ClientHello unshifted
+          // above); a flowing raw socket would take the encrypted bytes from under it and the handshake would stall.
         });
         upTls.once('error', (err) => {
           logger.warn({ err }, 'db-audit: MySQL upstream TLS failed');
@@ -348,6 +352,19 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
       }
     };
     const onServerData = (d: Buffer) => {
+      if (serverCaps === 0) {
+        // Until the greeting is read it is not forwarded: with `require`, a server that offers no TLS is never
+        // introduced to the client (fail closed, with an error that says why).
+        const r = frame(sbuf ? Buffer.concat([sbuf, d]) : d, 's', fromServer);
+        if (r.signal === 'upstream-plain') {
+          logger.warn({ upstream: `${opts.upstreamHost}:${opts.upstreamPort}` }, 'db-audit: the MySQL upstream offers no TLS and policy requires it; connection refused');
+          up.destroy();
+          return refuse(0, 'the upstream database server offers no TLS and this audit proxy requires it: refused');
+        }
+        sbuf = r.rest;
+        if (!client.write(d)) up.pause();
+        return;
+      }
       if (!client.write(d)) up.pause();
       sbuf = frame(sbuf ? Buffer.concat([sbuf, d]) : d, 's', fromServer).rest;
     };
@@ -372,6 +389,8 @@ export function createMysqlProxy(opts: MysqlProxyOptions) {
 
 /** Statements in a COM_QUERY text: semicolons outside quotes and comments (multi-statement injection detection). */
 function countStatements(sql: string): number {
+  const semi = sql.indexOf(';');
+  if (semi < 0 || semi === sql.length - 1) return 1;
   const stripped = sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`[^`]*`|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\//g, '');
   return stripped.split(';').filter((x) => x.trim()).length || 1;
 }

@@ -5,7 +5,8 @@ import type { Logger } from '../../core/log';
 
 /** What the PostgreSQL proxy reports; the service stores, parses and judges off the hot path. */
 export type ConnInfo = { id: string; engine: 'postgresql' | 'mysql'; srcIp: string; srcPort: number; dstIp: string; dstPort: number; user: string | null; database: string | null; program: string | null; clientTls: boolean; upstreamTls: boolean };
-export type StatementEvent = { conn: ConnInfo; at: Date; protocol: 'simple' | 'extended' | 'com_query' | 'com_stmt'; sql: string; params: unknown[] | null; tags: string[]; rows: number | null; durationMs: number; errorCode: string | null; errorMessage: string | null; statementCount: number };
+/** One statement as seen on the wire; `at` is epoch milliseconds (a number: no Date per statement on the hot path). */
+export type StatementEvent = { conn: ConnInfo; at: number; protocol: 'simple' | 'extended' | 'com_query' | 'com_stmt'; sql: string; params: unknown[] | null; rows: number | null; durationMs: number; errorCode: string | null; errorMessage: string | null; statementCount: number };
 export type AuditSink = {
   connection(c: ConnInfo): void;
   auth(c: ConnInfo, ok: boolean, error: string | null): void;
@@ -28,7 +29,9 @@ const SSL_REQUEST = 80877103;
 const GSS_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 
-type Pending = { kind: 'query' | 'exec' | 'sync'; sql: string; params: unknown[] | null; start: number; at: Date; tags: string[]; rows: number; err: { code: string; message: string } | null; count: number };
+/** `completed`: CommandComplete messages seen (rows are reported only when there was one). */
+type Pending = { kind: 'query' | 'exec' | 'sync'; sql: string; params: unknown[] | null; start: number; at: number; completed: number; rows: number; err: { code: string; message: string } | null; count: number };
+const SYNC: Pending = { kind: 'sync', sql: '', params: null, start: 0, at: 0, completed: 0, rows: 0, err: null, count: 0 };
 
 /** Reads NUL-terminated strings of an ErrorResponse / startup packet. */
 function errorFields(body: Buffer): { code: string; message: string } {
@@ -46,6 +49,18 @@ function errorFields(body: Buffer): { code: string; message: string } {
   return { code, message };
 }
 
+/** The row count at the end of a CommandComplete tag (`SELECT 5`, `INSERT 0 1`), read from the bytes; 0 without one. */
+function tagCount(body: Buffer): number {
+  let end = body.indexOf(0);
+  if (end < 0) end = body.length;
+  let i = end;
+  while (i > 0 && body[i - 1]! >= 0x30 && body[i - 1]! <= 0x39) i--;
+  if (i === end || (i > 0 && body[i - 1] !== 0x20)) return 0;
+  let n = 0;
+  for (let k = i; k < end; k++) n = n * 10 + (body[k]! - 0x30);
+  return n;
+}
+
 const cstr = (b: Buffer, off: number) => {
   const end = b.indexOf(0, off);
   return { v: b.toString('utf8', off, end), next: end + 1 };
@@ -53,6 +68,9 @@ const cstr = (b: Buffer, off: number) => {
 
 /** Simple statement count for a Query message: semicolons outside quotes and comments. */
 function countStatements(sql: string): number {
+  // Most texts have no semicolon but a trailing one: one statement, without the regex pass.
+  const semi = sql.indexOf(';');
+  if (semi < 0 || (semi === sql.length - 1)) return 1;
   const stripped = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, '');
   return stripped.split(';').filter((x) => x.trim()).length || 1;
 }
@@ -185,12 +203,12 @@ export function createPgProxy(opts: PgProxyOptions) {
       const now = () => performance.now();
 
       const finish = (p: Pending, protocol: 'simple' | 'extended') =>
-        sink.statement({ conn, at: p.at, protocol, sql: p.sql, params: p.params, tags: p.tags, rows: p.tags.length ? p.rows : null, durationMs: Math.round((now() - p.start) * 1000) / 1000, errorCode: p.err?.code ?? null, errorMessage: p.err?.message ?? null, statementCount: p.count });
+        sink.statement({ conn, at: p.at, protocol, sql: p.sql, params: p.params, rows: p.completed ? p.rows : null, durationMs: Math.round((now() - p.start) * 1000) / 1000, errorCode: p.err?.code ?? null, errorMessage: p.err?.message ?? null, statementCount: p.count });
 
       const fromClient = (type: number, body: Buffer) => {
         if (type === 0x51 /* Q */) {
           const sql = cstr(body, 0).v;
-          pending.push({ kind: 'query', sql, params: null, start: now(), at: new Date(), tags: [], rows: 0, err: null, count: countStatements(sql) });
+          pending.push({ kind: 'query', sql, params: null, start: now(), at: Date.now(), completed: 0, rows: 0, err: null, count: countStatements(sql) });
         } else if (type === 0x50 /* P */) {
           const name = cstr(body, 0);
           stmts.set(name.v, cstr(body, name.next).v);
@@ -218,9 +236,10 @@ export function createPgProxy(opts: PgProxyOptions) {
           portals.set(portal.v, { sql: stmts.get(stmt.v) ?? '', params });
         } else if (type === 0x45 /* E */) {
           const p = portals.get(cstr(body, 0).v);
-          pending.push({ kind: 'exec', sql: p?.sql ?? '', params: p?.params ?? null, start: now(), at: new Date(), tags: [], rows: 0, err: null, count: 1 });
+          pending.push({ kind: 'exec', sql: p?.sql ?? '', params: p?.params ?? null, start: now(), at: Date.now(), completed: 0, rows: 0, err: null, count: 1 });
         } else if (type === 0x53 /* S */) {
-          pending.push({ kind: 'sync', sql: '', params: null, start: 0, at: new Date(), tags: [], rows: 0, err: null, count: 0 });
+          // Syncs are only markers, never mutated: one shared object.
+          pending.push(SYNC);
         }
       };
 
@@ -237,12 +256,11 @@ export function createPgProxy(opts: PgProxyOptions) {
           return;
         }
         const head = pending[0];
-        if (!head) return;
+        // A Sync marker is shared and never mutated: only ReadyForQuery concerns it.
+        if (!head || (head.kind === 'sync' && type !== 0x5a)) return;
         if (type === 0x43 /* C */) {
-          const tag = cstr(body, 0).v;
-          head.tags.push(tag);
-          const n = Number(/(\d+)$/.exec(tag)?.[1] ?? NaN);
-          if (!Number.isNaN(n)) head.rows += n;
+          head.completed++;
+          head.rows += tagCount(body);
           if (head.kind === 'exec') finish(pending.shift()!, 'extended');
         } else if (type === 0x49 /* I: empty query */ || type === 0x73 /* s: portal suspended */) {
           if (head.kind === 'exec') finish(pending.shift()!, 'extended');

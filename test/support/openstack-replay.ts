@@ -45,6 +45,8 @@ export async function startOpenStackReplay() {
   const onceRoutes: Route[] = [];
   const requests: Recorded[] = [];
   const issued = new Set<string>();
+  /** token → the project it is scoped to (by id, or by name when the request named it) */
+  const scopes = new Map<string, string | null>();
   let tokens = 0;
   let base = '';
 
@@ -104,20 +106,31 @@ export async function startOpenStackReplay() {
 
   const add = (once: boolean) => (service: Service, method: string, pattern: string, handler: Handler) => {
     const { re, keys } = compile(pattern);
-    (once ? onceRoutes : routes).push({ service, method: method.toUpperCase(), re, keys, handler, once });
+    const route = { service, method: method.toUpperCase(), re, keys, handler, once };
+    // A later standing answer for a route replaces an earlier one (a test overrides a canonical answer).
+    if (once) onceRoutes.push(route);
+    else routes.unshift(route);
   };
 
   const replay = {
     url: base,
     authUrl: `${base}/identity/v3`,
     requests,
-    /** a standing answer */
+    /** a standing answer (replaces an earlier standing answer of the same route) */
     on: add(false),
     /** an answer used once, before any standing one (queued answers of one route are used in order) */
     once: add(true),
     /** Every token issued so far answers 401 from now on (Keystone revoked them). */
     revokeTokens() {
       issued.clear();
+    },
+    /** One token answers 401 from now on. */
+    revoke(token: string) {
+      issued.delete(token);
+    },
+    /** The project a token was scoped to (what Keystone's scope block named: `id:…` or `name:…`). */
+    projectOf(token: unknown): string | null {
+      return scopes.get(String(token)) ?? null;
     },
     get tokensIssued() {
       return tokens;
@@ -137,12 +150,15 @@ export async function startOpenStackReplay() {
   };
 
   // Keystone: the scoped-token sample with its catalog pointed here and a lifetime in the future.
-  replay.on('identity', 'POST', '/auth/tokens', () => {
+  replay.on('identity', 'POST', '/auth/tokens', (req) => {
     const raw = readFileSync(path.join(FIXTURES, 'keystone/api-ref/source/v3/samples/admin/auth-password-project-scoped-response.json'), 'utf8');
     const sample = JSON.parse(raw.replace(/http:\/\/23\.253\.248\.171:(\d+)/g, `${base}/svc/$1`));
     sample.token.expires_at = new Date(Date.now() + 3_600_000).toISOString();
     const token = `gAAAAreplay${++tokens}token`;
     issued.add(token);
+    const project = (req.body as { auth?: { scope?: { project?: { id?: string; name?: string } } } } | undefined)?.auth?.scope?.project;
+    scopes.set(token, project?.id ? `id:${project.id}` : project?.name ? `name:${project.name}` : null);
+    if (project?.id) sample.token.project = { ...sample.token.project, id: project.id };
     return { status: 201, body: sample, headers: { 'x-subject-token': token } };
   });
   return replay;

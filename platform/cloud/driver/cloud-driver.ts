@@ -137,9 +137,19 @@ export interface CloudDriver {
   deleteImage(ref: string): Promise<void>;
   /** Who may boot the image: only its owner (private), its members too (shared), or every project (public). */
   setImageVisibility(ref: string, visibility: ImageVisibility): Promise<void>;
-  /** Shares an image with a project (our tenant id: every tenant of a zone lives in the zone's one project). */
+  /** Shares an image with a tenant (the driver maps our tenant id to its member: OpenStack, the tenant's project). */
   addImageMember(ref: string, member: string): Promise<void>;
   removeImageMember(ref: string, member: string): Promise<void>;
+  /** The member tenant accepts or rejects a share (Glance: only the member's own project may). */
+  setImageMemberStatus(ref: string, member: string, status: ImageMemberStatus): Promise<void>;
+  /**
+   * The driver acting in one tenant's own space (OpenStack `project-per-tenant`: that tenant's project and token).
+   * Absent, or returning the driver itself, when every tenant of the zone shares one space.
+   */
+  forTenant?(tenantId: string): CloudDriver;
 }
+
+/** A share as the receiving tenant answers it (Glance's member status). */
+export type ImageMemberStatus = 'pending' | 'accepted' | 'rejected';
 
 export const DEFAULT_TIMINGS: Timings = { buildMs: 15_000, rebootMs: 5_000, resizeMs: 10_000, stopMs: 3_000, startMs: 5_000, importMs: 20_000 };

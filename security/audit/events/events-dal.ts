@@ -1,10 +1,10 @@
-import { isIP } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LogEvent } from '../parsers/normalise-fns';
+import { COLUMNS, columnsOf, encodeCopyRows, withIds } from './copy-fns';
 
 /** A normalised event ready to store, with where it came from. */
 export type EventRow = LogEvent & { receivedAt: Date; tenantId: string | null; sourceId: string | null };
@@ -22,49 +22,12 @@ export type StoredEvent = {
 };
 
 const DAY_MS = 86_400_000;
-const str = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v).replace(/\u0000/g, ''));
 
 /** UTC day of a time, as YYYY-MM-DD. */
 export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Strips NUL characters, which PostgreSQL text and jsonb refuse. */
-function jsonSafe(fields: Record<string, unknown>): string {
-  return JSON.stringify(fields).replace(/\\u0000/g, '');
-}
-
 /** Runs one statement inside the batch's transaction, whichever connection it is on. */
 export type BatchRunner = (q: RawBuilder<unknown>) => Promise<unknown>;
-
-const COLUMNS = 'id, ts, received_at, tenant_id, source_id, host_name, source_ip, user_name, event_action, event_outcome, event_category, severity, parser, message, raw, fields';
-
-/** A value in COPY text format (`\N` is NULL; backslash, tab, newline and carriage return escaped). */
-function copyText(v: string | null): string {
-  if (v === null) return '\\N';
-  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
-}
-
-/** The stored columns of one row (NUL stripped: PostgreSQL text and jsonb refuse it). */
-function columnsOf(r: EventRow) {
-  const f = r.fields;
-  const ip = str(f['source.ip']);
-  return {
-    ts: r.ts.toISOString(),
-    received: r.receivedAt.toISOString(),
-    tenant: r.tenantId,
-    source: r.sourceId,
-    host: str(f['host.name']),
-    ip: ip && isIP(ip) ? ip : null,
-    user: str(f['user.name']),
-    action: str(f['event.action']),
-    outcome: str(f['event.outcome']),
-    category: str(f['event.category']),
-    severity: Number(f['event.severity'] ?? 0) || 0,
-    parser: r.parser,
-    message: str(f.message),
-    raw: r.raw.replace(/\u0000/g, ''),
-    fields: jsonSafe(f),
-  };
-}
 
 /**
  * Queries of the events table: batched writes and day partitions. On PostgreSQL with `copyUrl`, a batch is one
@@ -106,9 +69,10 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
 
     /**
      * Writes one batch in one transaction: partitions for its days, the rows, then `after` (source counters) in the
-     * same transaction. Returns the ids in input order. COPY when configured, else the Kysely insert.
+     * same transaction. Returns the ids in input order. COPY when configured, else the Kysely insert. `encoded`, when
+     * given, is each row already in COPY text without its id (`encodeCopyTail`, done by the parse worker).
      */
-    async writeBatch(rows: EventRow[], window: { from: Date; to: Date }, after: (run: BatchRunner) => Promise<void>): Promise<number[]> {
+    async writeBatch(rows: EventRow[], window: { from: Date; to: Date }, after: (run: BatchRunner) => Promise<void>, encoded?: readonly string[] | null): Promise<number[]> {
       if (!copyPool) {
         return db.transaction().execute(async (tx) => {
           await this.ensureDays(rows.map((r) => r.ts), window, tx);
@@ -128,13 +92,8 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
         const made = await ensureDaysWith(rows.map((r) => r.ts), window, run);
         const idRes = await client.query<{ id: string | number }>('select nextval(\'logaudit.event_id_seq\')::bigint as id from generate_series(1, $1::int)', [rows.length]);
         const ids = idRes.rows.map((r) => Number(r.id));
-        const lines: string[] = new Array<string>(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const c = columnsOf(rows[i]!);
-          lines[i] = `${ids[i]}\t${c.ts}\t${c.received}\t${copyText(c.tenant)}\t${copyText(c.source)}\t${copyText(c.host)}\t${copyText(c.ip)}\t${copyText(c.user)}\t${copyText(c.action)}\t${copyText(c.outcome)}\t${copyText(c.category)}\t${c.severity}\t${copyText(c.parser)}\t${copyText(c.message)}\t${copyText(c.raw)}\t${copyText(c.fields)}\n`;
-        }
         const stream = client.query(copyFrom(`copy logaudit.events (${COLUMNS}) from stdin`));
-        await pipeline(Readable.from([lines.join('')]), stream);
+        await pipeline(Readable.from([encoded && encoded.length === rows.length ? withIds(ids, encoded) : encodeCopyRows(rows, ids)]), stream);
         await after(run);
         await client.query('commit');
         ok = true;
@@ -158,6 +117,36 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
         await sql`select logaudit.ensure_day(${d}::date)`.execute(tx);
         knownDays.add(d);
       }
+    },
+
+    /**
+     * Builds the trigram index (full-text search) of the day partitions that lack it: days before `now`'s UTC day
+     * when `closed`, today and the days created ahead when `open` (migration 003 made the index per partition so that
+     * today's can be left out for ingest speed: YIYUN_LOG_FULLTEXT_INDEX). CONCURRENTLY, so that events keep flowing;
+     * an index a failed build left invalid is dropped and built again. Nothing where pg_trgm is not installed
+     * (PGlite). Returns the days indexed.
+     */
+    async indexDays(now: Date, which: { closed: boolean; open: boolean }): Promise<string[]> {
+      const ext = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(db);
+      const schema = ext.rows[0]?.schema;
+      if (!schema) return [];
+      const today = dayOf(now);
+      const parts = await sql<{ name: string; valid: boolean | null }>`select c.relname as name, x.indisvalid as valid
+        from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        left join pg_class ic on ic.relnamespace = c.relnamespace and ic.relname = c.relname || '_raw_trgm'
+        left join pg_index x on x.indexrelid = ic.oid
+        where i.inhparent = 'logaudit.events'::regclass order by c.relname`.execute(db);
+      const done: string[] = [];
+      for (const p of parts.rows) {
+        if (!/^events_\d{8}$/.test(p.name) || p.valid === true) continue;
+        const day = `${p.name.slice(7, 11)}-${p.name.slice(11, 13)}-${p.name.slice(13, 15)}`;
+        if (day >= today ? !which.open : !which.closed) continue;
+        const index = `${p.name}_raw_trgm`;
+        if (p.valid === false) await sql`drop index concurrently if exists ${sql.id('logaudit', index)}`.execute(db);
+        await sql`create index concurrently if not exists ${sql.id(index)} on ${sql.id('logaudit', p.name)} using gin (raw ${sql.id(schema)}.gin_trgm_ops)`.execute(db);
+        done.push(day);
+      }
+      return done;
     },
 
     forgetDay(day: string): void {

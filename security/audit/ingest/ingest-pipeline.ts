@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { BatchRunner, EventsDal, EventRow } from '../events/events-dal';
-import { normalise, type CustomParser, type LogEvent } from '../parsers/normalise-fns';
+import type { CustomParser, LogEvent } from '../parsers/normalise-fns';
 import type { EngineEvent, RaisedAlert, SigmaEngine } from '../sigma/sigma-engine';
+import { inlineNormaliser, type Normaliser } from './normaliser';
 
 /** One line as a listener received it, with the source it was resolved to. */
 export type IngestItem = {
@@ -41,6 +42,8 @@ export type IngestPipelineDeps = {
   highWater?: number;
   /** Batches written at the same time (1 on PGlite, which has one connection). */
   writers?: number;
+  /** Where lines are normalised (the optional parse worker); inline when absent. */
+  normaliser?: Normaliser;
 };
 
 type Pending = { items: IngestItem[]; resolve(): void; reject(err: unknown): void; left: number };
@@ -55,6 +58,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
   const flushMs = deps.flushMs ?? 50;
   const highWater = deps.highWater ?? 20_000;
   const writers = deps.writers ?? 2;
+  const normaliser = deps.normaliser ?? inlineNormaliser();
   const queue: Array<{ item: IngestItem; owner: Pending | null }> = [];
   const waiters: Array<() => void> = [];
   const stats: PipelineStats = { accepted: 0, committed: 0, shed: 0, failedBatches: 0, queued: 0, alerts: 0 };
@@ -87,15 +91,13 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     stats.queued = queue.length;
     releaseWaiters();
     try {
-      const rows: EventRow[] = [];
-      const custom = deps.customParsers();
-      for (const { item } of take) {
-        const ev = item.event ?? normalise(item.line, { now: item.receivedAt, peerIp: item.peerIp, parser: item.parser, custom });
-        rows.push({ ...ev, receivedAt: item.receivedAt, tenantId: item.tenantId, sourceId: item.sourceId });
-      }
+      const { rows, encoded } = await normaliser.run(
+        take.map((t) => t.item),
+        deps.customParsers(),
+      );
       const now = new Date();
       const days = deps.retentionDays();
-      const ids = await deps.events.writeBatch(rows, { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) }, (run) => touchSources(rows, run));
+      const ids = await deps.events.writeBatch(rows, { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) }, (run) => touchSources(rows, run), encoded);
       stats.committed += rows.length;
       // Acknowledge: every owner whose last item is in this committed batch is done.
       for (const { owner } of take) {
@@ -188,6 +190,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       stopped = true;
       if (timer) clearTimeout(timer);
       for (const w of waiters.splice(0)) w();
+      await normaliser.close();
     },
   };
 }

@@ -18,7 +18,9 @@ export type DayArchiver = { archiveDay(day: string): Promise<unknown>; isArchive
 export function createRetentionService(deps: {
   db: Kysely<any>;
   audit: Pick<AuditTrail, 'record'>;
-  events: Pick<EventsDal, 'createAhead' | 'forgetDay'>;
+  events: Pick<EventsDal, 'createAhead' | 'forgetDay' | 'indexDays'>;
+  /** Whether today's partition gets the full-text index too (YIYUN_LOG_FULLTEXT_INDEX=all-days). */
+  fullTextOpenDay?: boolean;
   raise(alerts: RaisedAlert[]): Promise<void>;
   archiver?: DayArchiver;
 }) {
@@ -104,9 +106,9 @@ export function createRetentionService(deps: {
 
     /**
      * The daily upkeep: partitions ahead, expired days dropped (archived first when so configured), expired rows
-     * of the default partition deleted, and a capacity alert when usage passes the threshold.
+     * of the default partition deleted, closed days given their full-text index, and a capacity alert when usage passes the threshold.
      */
-    async maintain(now = new Date()): Promise<{ dropped: string[]; deletedDefault: number; capacityAlert: boolean }> {
+    async maintain(now = new Date()): Promise<{ dropped: string[]; deletedDefault: number; capacityAlert: boolean; indexed: string[] }> {
       const s = await settings();
       await deps.events.createAhead(now, 3);
       const cutoff = new Date(now.getTime() - s.retention_days * 86_400_000);
@@ -126,6 +128,9 @@ export function createRetentionService(deps: {
         dropped.push(p.day);
       }
       const del = await sql`delete from logaudit.events_default where ts < ${new Date(cutoffDay)}`.execute(db);
+      // Full-text index of the days that closed since the last run, and of the days created ahead unless the open day
+      // is left without it for ingest speed.
+      const indexed = await deps.events.indexDays(now, { closed: true, open: deps.fullTextOpenDay ?? true });
       const used = await usedBytes();
       const capacityAlert = Number(s.capacity_bytes) > 0 && (used / Number(s.capacity_bytes)) * 100 >= s.capacity_warn_pct;
       if (capacityAlert) {
@@ -133,7 +138,7 @@ export function createRetentionService(deps: {
           { ruleId: 'yiyun.log_capacity', title: `日志存储容量告警 log storage above ${s.capacity_warn_pct}%`, level: 'high', tags: ['yiyun.capacity'], tenantId: null, groupKey: { usedBytes: String(used) }, eventIds: [], firstSeen: now, lastSeen: now },
         ]);
       }
-      return { dropped, deletedDefault: Number(del.numAffectedRows ?? 0), capacityAlert };
+      return { dropped, deletedDefault: Number(del.numAffectedRows ?? 0), capacityAlert, indexed };
     },
   };
 }

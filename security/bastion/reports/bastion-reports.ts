@@ -2,9 +2,8 @@ import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../../../core/audit';
 import type { Actor } from '../../../core/authz';
 import { createBastionReportDal, type ReportFilter } from './bastion-report-dal';
-import { formatBytes, formatTime, MAX_ROWS, type ReportColumn, type ReportModel } from './report-model';
-import { renderReport, type RenderedReport } from './render';
-import { resolveRange, type BastionReportKind, type BastionReportQuery } from './reports-schemas';
+import { exportReport, fileStamp, formatBytes, MAX_ROWS, rangeText, resolveRange, type RenderedReport, type ReportColumn, type ReportModel } from '../../reports';
+import type { BastionReportKind, BastionReportQuery } from './reports-schemas';
 
 export type ReportDeps = {
   db: Kysely<any>;
@@ -50,9 +49,6 @@ const SESSION_COLUMNS: ReportColumn[] = [
 
 const TITLES: Record<BastionReportKind, string> = { users: '堡垒机用户报表', sessions: '堡垒机会话报表' };
 
-/** `20261125-083000` in the report's zone, for file names. */
-const stamp = (d: Date, tz: string) => formatTime(d, tz).replace(/[-:]/g, '').replace(' ', '-');
-
 /** Users and sessions reports of the bastion over a time range, rendered to xlsx/docx/pdf/html; every export is audited. */
 export function createBastionReports(deps: ReportDeps) {
   const dal = createBastionReportDal(deps.db);
@@ -65,11 +61,11 @@ export function createBastionReports(deps: ReportDeps) {
     // A tenant-scoped caller only ever sees its tenant's sessions (none of today's roles is, but the rule holds).
     const filter: ReportFilter = { ...range, operator: q.operator, asset: q.asset, tenantId: actor.tenantId };
     const filters: Array<[string, string]> = [
-      ['时间范围', `${formatTime(range.from, tz)} 至 ${formatTime(range.to, tz)}`],
+      ['时间范围', rangeText(range, tz)],
       ['用户', q.operator ?? '全部'],
       ['资产', q.asset ?? '全部'],
     ];
-    const base = { name: `bastion-${kind}-${stamp(generatedAt, tz)}`, title: TITLES[kind], generatedAt, generatedBy: actor.loginId, filters, timeZone: tz };
+    const base = { name: `bastion-${kind}-${fileStamp(generatedAt, tz)}`, title: TITLES[kind], generatedAt, generatedBy: actor.loginId, filters, timeZone: tz };
     return { filter, base };
   }
 
@@ -112,14 +108,7 @@ export function createBastionReports(deps: ReportDeps) {
     async export(actor: Actor, kind: BastionReportKind, q: BastionReportQuery): Promise<RenderedReport> {
       const { format, ...rest } = q;
       const model = kind === 'users' ? await usersModel(actor, rest) : await sessionsModel(actor, rest, MAX_ROWS[format]);
-      const out = await renderReport(model, format, { pdfFontPath: deps.pdfFontPath });
-      await deps.audit.record({
-        actor,
-        action: 'bastion_report.exported',
-        target: { type: 'bastion_report', id: kind },
-        detail: { report: kind, format, filename: out.filename, filter: Object.fromEntries(model.filters), rows: model.rows.length, bytes: out.body.length, sm3: out.sm3 },
-      });
-      return out;
+      return exportReport(deps, actor, { action: 'bastion_report.exported', targetType: 'bastion_report', report: kind }, model, format);
     },
   };
 }

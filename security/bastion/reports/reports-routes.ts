@@ -1,17 +1,7 @@
-import type { Response } from 'express';
 import { defineRoute, type RouteDef } from '../../../core/http';
+import { sendReport } from '../../reports';
 import type { BastionReports } from './bastion-reports';
-import type { RenderedReport } from './render';
 import { BASTION_REPORT_KINDS, bastionReportQuery } from './reports-schemas';
-
-/** Sends a rendered report as a download; the SM3 digest lets a reader check the file against the audit record. */
-export function sendReport(res: Response, out: RenderedReport): void {
-  res.setHeader('content-type', out.contentType);
-  res.setHeader('content-disposition', `attachment; filename="${out.filename}"`);
-  res.setHeader('cache-control', 'no-store');
-  res.setHeader('x-content-sm3', out.sm3);
-  res.send(out.body);
-}
 
 /** GET /api/bastion/reports/{users|sessions}?format=xlsx|docx|pdf|html&from&to&operator&asset */
 export function bastionReportRoutes(reports: BastionReports): RouteDef[] {

@@ -1,5 +1,5 @@
 import { defineRoute, type RouteDef } from '../../../core/http';
-import { sendReport } from '../../bastion/reports';
+import { sendReport } from '../../reports';
 import { DBAUDIT_REPORT_KINDS, dbauditReportQuery, type DbAuditReports } from './dbaudit-reports';
 
 /** GET /api/db-audit/reports/{sessions|statements}?format=xlsx|docx|pdf|html&from&to&user&database */

@@ -6,7 +6,7 @@ import mammoth from 'mammoth';
 import { systemActor } from '../../../core/authz';
 import { sm3Hex } from '../../../core/crypto';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps, startTestServer } from '../../../test/support/test-server';
-import { renderReport, xlsxHeader } from '../../bastion/reports';
+import { renderReport, xlsxHeader } from '../../reports';
 import { createDbAuditDal } from '../dbaudit-dal';
 import { createDbAuditReports, type DbAuditReports } from '.';
 

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { AuditTrail } from '../../../core/audit';
 import type { Actor } from '../../../core/authz';
 import { optionalText } from '../../../core/http/schemas';
-// The report model and its four renderers live with the bastion's reports; both rooms export the same way.
-import { formatTime, MAX_ROWS, rangeRefinement, renderReport, reportRangeQuery, resolveRange, type RenderedReport, type ReportColumn, type ReportModel } from '../../bastion/reports';
+import { exportReport, fileStamp, MAX_ROWS, rangeRefinement, rangeText, reportRangeQuery, resolveRange, type RenderedReport, type ReportColumn, type ReportModel } from '../../reports';
 
 export const dbauditReportQuery = z.strictObject({ ...reportRangeQuery, user: optionalText(128), database: optionalText(128) }).superRefine(rangeRefinement);
 export type DbAuditReportQuery = z.infer<typeof dbauditReportQuery>;
@@ -76,8 +75,8 @@ export function createDbAuditReports(deps: { db: Kysely<any>; audit: Pick<AuditT
   function frame(actor: Actor, kind: DbAuditReportKind, q: Omit<DbAuditReportQuery, 'format'>) {
     const generatedAt = now();
     const range = resolveRange(q, generatedAt);
-    const filters: Array<[string, string]> = [['时间范围', `${formatTime(range.from, tz)} 至 ${formatTime(range.to, tz)}`], ['数据库账号', q.user ?? '全部'], ['数据库', q.database ?? '全部']];
-    const name = `dbaudit-${kind}-${formatTime(generatedAt, tz).replace(/[-:]/g, '').replace(' ', '-')}`;
+    const filters: Array<[string, string]> = [['时间范围', rangeText(range, tz)], ['数据库账号', q.user ?? '全部'], ['数据库', q.database ?? '全部']];
+    const name = `dbaudit-${kind}-${fileStamp(generatedAt, tz)}`;
     return { filter: { ...range, user: q.user, database: q.database }, base: { name, title: TITLES[kind], generatedAt, generatedBy: actor.loginId, filters, timeZone: tz } };
   }
 
@@ -133,9 +132,7 @@ export function createDbAuditReports(deps: { db: Kysely<any>; audit: Pick<AuditT
     async export(actor: Actor, kind: DbAuditReportKind, q: DbAuditReportQuery): Promise<RenderedReport> {
       const { format, ...rest } = q;
       const model = kind === 'sessions' ? await sessionsModel(actor, rest, MAX_ROWS[format]) : await statementsModel(actor, rest);
-      const out = await renderReport(model, format, { pdfFontPath: deps.pdfFontPath });
-      await deps.audit.record({ actor, action: 'dbaudit_report.exported', target: { type: 'dbaudit_report', id: kind }, detail: { report: kind, format, filename: out.filename, filter: Object.fromEntries(model.filters), rows: model.rows.length, bytes: out.body.length, sm3: out.sm3 } });
-      return out;
+      return exportReport(deps, actor, { action: 'dbaudit_report.exported', targetType: 'dbaudit_report', report: kind }, model, format);
     },
   };
 }

@@ -272,12 +272,22 @@ export function createEmbeddedDriver(opts: EmbeddedDriverOptions): CloudDriver &
         on conflict (ref) do update set visibility = excluded.visibility, updated_at = now()`.execute(db);
     },
     async addImageMember(ref, member) {
-      await sql`insert into cloud_embedded.image_sharing (ref, members) values (${ref}, array[${member}]::text[])
-        on conflict (ref) do update set members = case when ${member} = any(cloud_embedded.image_sharing.members) then cloud_embedded.image_sharing.members
-          else array_append(cloud_embedded.image_sharing.members, ${member}) end, updated_at = now()`.execute(db);
+      // A new member starts pending, as in Glance; adding a member again changes nothing.
+      await sql`insert into cloud_embedded.image_sharing (ref, members, member_status) values (${ref}, array[${member}]::text[], jsonb_build_object(${member}::text, 'pending'))
+        on conflict (ref) do update set
+          member_status = case when ${member} = any(cloud_embedded.image_sharing.members) then cloud_embedded.image_sharing.member_status
+            else cloud_embedded.image_sharing.member_status || jsonb_build_object(${member}::text, 'pending') end,
+          members = case when ${member} = any(cloud_embedded.image_sharing.members) then cloud_embedded.image_sharing.members
+            else array_append(cloud_embedded.image_sharing.members, ${member}) end, updated_at = now()`.execute(db);
     },
     async removeImageMember(ref, member) {
-      await sql`update cloud_embedded.image_sharing set members = array_remove(members, ${member}), updated_at = now() where ref = ${ref}`.execute(db);
+      await sql`update cloud_embedded.image_sharing set members = array_remove(members, ${member}), member_status = member_status - ${member}::text, updated_at = now() where ref = ${ref}`.execute(db);
+    },
+    // Glance answers 404 when the project is no member of the image; the same here.
+    async setImageMemberStatus(ref, member, status) {
+      const r = await sql`update cloud_embedded.image_sharing set member_status = member_status || jsonb_build_object(${member}::text, ${status}::text), updated_at = now()
+        where ref = ${ref} and ${member} = any(members)`.execute(db);
+      if (!Number(r.numAffectedRows ?? 0)) throw new NotFoundError(`image ${ref} has no member ${member}`, { code: 'cloud.upstream_not_found' });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { OpenStackClient } from './openstack-client';
+import type { OpenStackCalls } from './openstack-client';
 
 /*
  * Typed calls of the four services the tenant cloud uses, each a one-liner over the client. Only the fields we
@@ -42,7 +42,7 @@ export type GlanceImage = { id: string; name: string; status: string; visibility
 const q = encodeURIComponent;
 
 /** Nova: servers, actions, server groups, key pairs, consoles, volume attachments, flavors, hypervisors. */
-export const nova = (c: OpenStackClient) => ({
+export const nova = (c: OpenStackCalls) => ({
   createServer: (server: NewServer, hints?: Record<string, string>) =>
     c.post<{ server: { id: string; adminPass?: string } }>('compute', '/servers', { server, ...(hints ? { 'os:scheduler_hints': hints } : {}) }).then((r) => r.server),
   getServer: (id: string) => c.get<{ server: NovaServer }>('compute', `/servers/${q(id)}`).then((r) => r.server),
@@ -69,7 +69,7 @@ export const nova = (c: OpenStackClient) => ({
 });
 
 /** Neutron: networks, subnets (IPv6 modes), ports (allowed-address-pairs), security groups, floating IPs, FWaaS v2. */
-export const neutron = (c: OpenStackClient) => ({
+export const neutron = (c: OpenStackCalls) => ({
   createNetwork: (name: string, description: string) => c.post<{ network: NeutronNetwork }>('network', '/networks', { network: { name, description, admin_state_up: true } }).then((r) => r.network),
   deleteNetwork: (id: string) => c.del('network', `/networks/${q(id)}`),
   externalNetworks: () => c.get<{ networks: NeutronNetwork[] }>('network', '/networks', { query: { 'router:external': true } }).then((r) => r.networks),
@@ -106,7 +106,7 @@ export const neutron = (c: OpenStackClient) => ({
 });
 
 /** Cinder v3: volumes and their actions, snapshots, revert-to-snapshot (3.40), backups (incremental), restore. */
-export const cinder = (c: OpenStackClient) => ({
+export const cinder = (c: OpenStackCalls) => ({
   createVolume: (volume: Record<string, unknown>) => c.post<{ volume: CinderVolume }>('volume', '/volumes', { volume }).then((r) => r.volume),
   getVolume: (id: string) => c.get<{ volume: CinderVolume } | undefined>('volume', `/volumes/${q(id)}`, { allow404: true }).then((r) => r?.volume),
   deleteVolume: (id: string) => c.del('volume', `/volumes/${q(id)}`),
@@ -122,7 +122,7 @@ export const cinder = (c: OpenStackClient) => ({
 });
 
 /** Glance v2: create an image record, then let Glance import it (web-download; conversion by the import plugin). */
-export const glance = (c: OpenStackClient) => ({
+export const glance = (c: OpenStackCalls) => ({
   createImage: (image: Record<string, unknown>) => c.post<GlanceImage>('image', '/images', image),
   importImage: (id: string, uri: string) => c.post('image', `/images/${q(id)}/import`, { method: { name: 'web-download', uri } }),
   publicImages: () => c.get<{ images: GlanceImage[] }>('image', '/images', { query: { visibility: 'public', status: 'active', limit: 200 } }).then((r) => r.images),
@@ -132,4 +132,19 @@ export const glance = (c: OpenStackClient) => ({
     c.patch<GlanceImage>('image', `/images/${q(id)}`, [{ op: 'replace', path: '/visibility', value: visibility }], { headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' } }),
   addMember: (id: string, member: string) => c.post('image', `/images/${q(id)}/members`, { member }),
   removeMember: (id: string, member: string) => c.del('image', `/images/${q(id)}/members/${q(member)}`),
+  /** Only the member project itself may accept or reject a share: call with the member's token. */
+  setMemberStatus: (id: string, member: string, status: 'pending' | 'accepted' | 'rejected') =>
+    c.put<{ member_id: string; status: string }>('image', `/images/${q(id)}/members/${q(member)}`, { status }),
+});
+
+export type KeystoneProject = { id: string; name: string; domain_id: string; enabled?: boolean };
+
+/** Keystone v3: the tenant projects (looked up by name, created when configured so) and the role granted on them. */
+export const keystone = (c: OpenStackCalls) => ({
+  projectsNamed: (name: string, domainId: string) =>
+    c.get<{ projects: KeystoneProject[] }>('identity', '/projects', { query: { name, domain_id: domainId } }).then((r) => r.projects.filter((p) => p.name === name && p.domain_id === domainId)),
+  createProject: (project: { name: string; domain_id: string; description: string }) =>
+    c.post<{ project: KeystoneProject }>('identity', '/projects', { project: { ...project, enabled: true } }).then((r) => r.project),
+  rolesNamed: (name: string) => c.get<{ roles: { id: string; name: string }[] }>('identity', '/roles', { query: { name } }).then((r) => r.roles.filter((x) => x.name.toLowerCase() === name.toLowerCase())),
+  grantProjectRole: (projectId: string, userId: string, roleId: string) => c.put('identity', `/projects/${q(projectId)}/users/${q(userId)}/roles/${q(roleId)}`),
 });

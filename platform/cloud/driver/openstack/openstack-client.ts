@@ -25,9 +25,15 @@ export type OpenStackClientOptions = {
 };
 
 type CatalogEntry = { type: string; endpoints: { interface: string; region?: string | null; region_id?: string | null; url: string }[] };
-type Session = { token: string; expiresAt: number; endpoints: Record<ServiceType, string> };
+type Session = { token: string; expiresAt: number; endpoints: Record<ServiceType, string>; /** the authenticated user (role assignments on new projects) */ userId: string | null };
 
 export type RequestOptions = { body?: unknown; query?: Record<string, string | number | boolean | undefined>; headers?: Record<string, string>; /** 404 answers undefined instead of throwing */ allow404?: boolean };
+
+/**
+ * Whose token a call carries: the configured credentials' own scope (`home`), or one tenant project's. A project
+ * given as a function is resolved at the call (the tenant's project may have to be looked up first).
+ */
+export type Scope = { project: string | (() => Promise<string>) } | 'home';
 
 /** Re-authenticate this long before Keystone's expires_at, so a token never expires mid-request. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -67,16 +73,17 @@ export function endpointsFromCatalog(catalog: CatalogEntry[], region: string, if
   return out as Record<ServiceType, string>;
 }
 
-/** The Keystone v3 request body for the configured credentials. */
-export function authBody(c: OpenStackCredentials): unknown {
+/** The Keystone v3 request body for the configured credentials, scoped to their own project or to `projectId`. */
+export function authBody(c: OpenStackCredentials, projectId?: string): unknown {
   if ('applicationCredentialId' in c) {
-    // An application credential is scoped to its project already: no scope block.
+    // An application credential is bound to its project: it takes no scope block and cannot be rescoped.
+    if (projectId) throw new UpstreamError('an application credential cannot be scoped to a tenant project', { code: 'cloud.upstream_auth_failed' });
     return { auth: { identity: { methods: ['application_credential'], application_credential: { id: c.applicationCredentialId, secret: c.applicationCredentialSecret } } } };
   }
   return {
     auth: {
       identity: { methods: ['password'], password: { user: { name: c.username, domain: { name: c.userDomain }, password: c.password } } },
-      scope: { project: { name: c.projectName, domain: { name: c.projectDomain } } },
+      scope: { project: projectId ? { id: projectId } : { name: c.projectName, domain: { name: c.projectDomain } } },
     },
   };
 }
@@ -107,23 +114,29 @@ function upstreamMessage(text: string): { message: string; type: string | null }
 }
 
 /**
- * A thin Keystone-authenticated HTTP client for one zone's OpenStack. One token is shared by all calls and
- * reused until shortly before it expires; a 401 from a service re-authenticates once and retries once.
+ * A thin Keystone-authenticated HTTP client for one zone's OpenStack. One token per scope (the credentials' own
+ * project, or one tenant's project) is shared by all calls in that scope and reused until shortly before it
+ * expires; a 401 from a service re-authenticates that scope once and retries once.
  * Credentials and tokens never appear in log lines or error messages: errors carry the service, method, path,
- * status and OpenStack's own message (scrubbed of the token and secrets, cut to 300 characters).
+ * status and OpenStack's own message (scrubbed of every token and secret, cut to 300 characters).
  */
 export function createOpenStackClient(opts: OpenStackClientOptions) {
   const doFetch = opts.fetch ?? fetch;
   const iface = opts.interface ?? 'public';
   const authUrl = opts.authUrl.replace(/\/+$/, '');
-  let session: Session | null = null;
-  let pending: Promise<Session> | null = null;
+  /** per scope: '' is the credentials' own project, else a project id */
+  const slots = new Map<string, { session: Session | null; pending: Promise<Session> | null }>();
   let authCount = 0;
+  const slot = (key: string) => {
+    let sl = slots.get(key);
+    if (!sl) slots.set(key, (sl = { session: null, pending: null }));
+    return sl;
+  };
 
   const secrets = (): string[] => {
     const c = opts.credentials;
     const s = 'applicationCredentialId' in c ? [c.applicationCredentialSecret] : [c.password];
-    if (session) s.push(session.token);
+    for (const sl of slots.values()) if (sl.session) s.push(sl.session.token);
     return s.filter((x) => x.length >= 4);
   };
   const scrub = (s: string) => secrets().reduce((acc, sec) => acc.split(sec).join('[redacted]'), s).slice(0, 300);
@@ -138,18 +151,20 @@ export function createOpenStackClient(opts: OpenStackClientOptions) {
     }
   }
 
-  async function authenticate(): Promise<Session> {
+  async function authenticate(project: string): Promise<Session> {
     const started = Date.now();
-    const res = await timed(`${authUrl}/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(authBody(opts.credentials)) });
+    // The project id is not a secret and helps an operator; the user name and password never reach a log line.
+    const scope = project || 'home';
+    const res = await timed(`${authUrl}/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(authBody(opts.credentials, project || undefined)) });
     const text = await res.text();
     authCount++;
     if (res.status !== 201 && res.status !== 200) {
-      opts.logger?.warn({ zone: opts.zone, status: res.status }, 'OpenStack authentication refused');
-      throw new UpstreamError(`OpenStack ${opts.zone}: Keystone refused the configured credentials (HTTP ${res.status})`, { code: 'cloud.upstream_auth_failed' });
+      opts.logger?.warn({ zone: opts.zone, scope, status: res.status }, 'OpenStack authentication refused');
+      throw new UpstreamError(`OpenStack ${opts.zone}: Keystone refused the configured credentials${project ? ` for project ${project}` : ''} (HTTP ${res.status})`, { code: 'cloud.upstream_auth_failed' });
     }
     const token = res.headers.get('x-subject-token');
     if (!token) throw new UpstreamError(`OpenStack ${opts.zone}: Keystone answered without a token`, { code: 'cloud.upstream_auth_failed' });
-    let body: { token?: { expires_at?: string; catalog?: CatalogEntry[] } };
+    let body: { token?: { expires_at?: string; catalog?: CatalogEntry[]; user?: { id?: string } } };
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
@@ -160,21 +175,22 @@ export function createOpenStackClient(opts: OpenStackClientOptions) {
     // A clock-skewed Keystone may give an expiry that looks past: keep the token for a short while then; if it
     // really expired, the service's 401 brings a fresh one.
     const expiresAt = Number.isFinite(exp) && exp - EXPIRY_MARGIN_MS > Date.now() ? exp : Date.now() + SKEW_LIFETIME_MS;
-    opts.logger?.info({ zone: opts.zone, ms: Date.now() - started, services: Object.keys(endpoints) }, 'OpenStack token issued');
-    return { token, expiresAt, endpoints };
+    opts.logger?.info({ zone: opts.zone, scope, ms: Date.now() - started, services: Object.keys(endpoints) }, 'OpenStack token issued');
+    return { token, expiresAt, endpoints, userId: body.token?.user?.id ?? null };
   }
 
-  async function current(): Promise<Session> {
-    if (session && session.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return session;
-    // One authentication in flight at a time: concurrent callers share it.
-    pending ??= authenticate().finally(() => {
-      pending = null;
+  async function current(project: string): Promise<Session> {
+    const sl = slot(project);
+    if (sl.session && sl.session.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return sl.session;
+    // One authentication in flight per scope at a time: concurrent callers share it.
+    sl.pending ??= authenticate(project).finally(() => {
+      sl.pending = null;
     });
-    session = await pending;
-    return session;
+    sl.session = await sl.pending;
+    return sl.session;
   }
 
-  function fail(service: ServiceType, method: string, path: string, status: number, text: string): never {
+  function fail(service: ServiceType | 'identity', method: string, path: string, status: number, text: string): never {
     const { message, type } = upstreamMessage(text);
     const what = `OpenStack ${service} ${method} ${path.split('?')[0]}: ${scrub(message) || `HTTP ${status}`}`;
     const extra = { upstreamStatus: status };
@@ -188,7 +204,8 @@ export function createOpenStackClient(opts: OpenStackClientOptions) {
     throw new UpstreamError(what, { code: 'cloud.upstream_failed', extra });
   }
 
-  async function request<T = unknown>(service: ServiceType, method: string, path: string, ro: RequestOptions = {}): Promise<T> {
+  async function request<T = unknown>(service: ServiceType | 'identity', method: string, path: string, ro: RequestOptions = {}, scope: Scope = 'home'): Promise<T> {
+    const project = scope === 'home' ? '' : typeof scope.project === 'function' ? await scope.project() : scope.project;
     const qs = ro.query ? Object.entries(ro.query).filter(([, v]) => v !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&') : '';
     const full = qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
     const headers: Record<string, string> = { accept: 'application/json', ...ro.headers };
@@ -200,14 +217,17 @@ export function createOpenStackClient(opts: OpenStackClientOptions) {
     if (service === 'volume') headers['openstack-api-version'] = `volume ${opts.cinderMicroversion}`;
     const body = ro.body === undefined ? undefined : typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body);
     for (let attempt = 0; ; attempt++) {
-      const s = await current();
+      const s = await current(project);
       const started = Date.now();
-      const res = await timed(`${s.endpoints[service]}${full}`, { method, headers: { ...headers, 'x-auth-token': s.token }, body });
+      // Keystone's own API (projects, roles) is under the auth URL, not in the catalog we keep.
+      const root = service === 'identity' ? authUrl : s.endpoints[service];
+      const res = await timed(`${root}${full}`, { method, headers: { ...headers, 'x-auth-token': s.token }, body });
       const text = await res.text();
-      opts.logger?.debug?.({ zone: opts.zone, service, method, path: path.split('?')[0], status: res.status, ms: Date.now() - started }, 'openstack call');
+      opts.logger?.debug?.({ zone: opts.zone, scope: project || 'home', service, method, path: path.split('?')[0], status: res.status, ms: Date.now() - started }, 'openstack call');
       if (res.status === 401 && attempt === 0) {
-        // The token was revoked or expired early: drop it, authenticate again, retry once.
-        if (session === s) session = null;
+        // The token was revoked or expired early: drop it (this scope's only), authenticate again, retry once.
+        const sl = slot(project);
+        if (sl.session === s) sl.session = null;
         continue;
       }
       if (res.status === 404 && ro.allow404) return undefined as T;
@@ -221,25 +241,38 @@ export function createOpenStackClient(opts: OpenStackClientOptions) {
     }
   }
 
-  return {
-    request,
-    get: <T>(service: ServiceType, path: string, ro?: RequestOptions) => request<T>(service, 'GET', path, ro),
-    post: <T>(service: ServiceType, path: string, body?: unknown, ro?: RequestOptions) => request<T>(service, 'POST', path, { ...ro, body: body ?? {} }),
-    put: <T>(service: ServiceType, path: string, body?: unknown, ro?: RequestOptions) => request<T>(service, 'PUT', path, { ...ro, body }),
-    patch: <T>(service: ServiceType, path: string, body: unknown, ro?: RequestOptions) => request<T>(service, 'PATCH', path, { ...ro, body }),
+  /** The calls of one scope, in the shape the typed API helpers take. */
+  const calls = (scope: Scope) => ({
+    request: <T>(service: ServiceType | 'identity', method: string, path: string, ro?: RequestOptions) => request<T>(service, method, path, ro, scope),
+    get: <T>(service: ServiceType | 'identity', path: string, ro?: RequestOptions) => request<T>(service, 'GET', path, ro, scope),
+    post: <T>(service: ServiceType | 'identity', path: string, body?: unknown, ro?: RequestOptions) => request<T>(service, 'POST', path, { ...ro, body: body ?? {} }, scope),
+    put: <T>(service: ServiceType | 'identity', path: string, body?: unknown, ro?: RequestOptions) => request<T>(service, 'PUT', path, { ...ro, body }, scope),
+    patch: <T>(service: ServiceType | 'identity', path: string, body: unknown, ro?: RequestOptions) => request<T>(service, 'PATCH', path, { ...ro, body }, scope),
     /** DELETE; a resource already gone counts as deleted. */
-    del: async (service: ServiceType, path: string) => {
-      await request(service, 'DELETE', path, { allow404: true });
+    del: async (service: ServiceType | 'identity', path: string) => {
+      await request(service, 'DELETE', path, { allow404: true }, scope);
+    },
+  });
+
+  return {
+    ...calls('home'),
+    /** The same calls with a tenant project's token (Keystone v3 project-scoped; password credentials only). */
+    scoped: (project: string | (() => Promise<string>)) => calls({ project }),
+    /** The user the credentials authenticate as (whom a new tenant project grants a role). */
+    async userId(): Promise<string | null> {
+      return (await current('')).userId;
     },
     /** How many times Keystone was asked for a token (tests and metrics). */
     get authCount() {
       return authCount;
     },
-    /** Forgets the token (next call re-authenticates). */
+    /** Forgets every token (next call re-authenticates). */
     invalidate() {
-      session = null;
+      for (const sl of slots.values()) sl.session = null;
     },
   };
 }
 
 export type OpenStackClient = ReturnType<typeof createOpenStackClient>;
+/** What the typed API helpers need: the HTTP verbs of one scope. */
+export type OpenStackCalls = Pick<OpenStackClient, 'request' | 'get' | 'post' | 'put' | 'patch' | 'del'>;

@@ -549,3 +549,255 @@ test('Glance v2: visibility by JSON patch in Glance’s media type; members adde
     await os.close();
   }
 });
+
+// ---- one OpenStack project per tenant ----
+
+const K = 'keystone/api-ref/source/v3/samples/admin';
+const PER_TENANT = { mode: 'project-per-tenant', projects: { 't-a': 'proj-a' } };
+const CODES: Record<string, string> = { 't-a': 'hosp-a', 't-b': 'hosp-b', 't-c': 'hosp-c' };
+
+function perTenant(os: OpenStackReplay, tenancy: Record<string, unknown> = PER_TENANT) {
+  const logs: Logged[] = [];
+  const log = (level: string) => (obj: unknown, msg: string) => logs.push({ level, obj, msg });
+  const driver = createOpenStackDriver({ zone: 'liangcheng-dmz', config: config(os.authUrl, { tenancy }), logger: { info: log('info'), warn: log('warn'), debug: log('debug') } as never, tenantCode: async (id) => CODES[id] ?? null });
+  return { driver, logs };
+}
+
+/** The Keystone projects sample with one project renamed (what a look-up by name finds). */
+function projectsNamed(name: string) {
+  const list = fixture(`${K}/projects-list-response.json`);
+  list.projects[1].name = name;
+  return { id: list.projects[1].id as string, answer: (req: { query: URLSearchParams }) => ({ status: 200, body: { ...list, projects: list.projects.filter((p: { name: string }) => p.name === req.query.get('name')) } }) };
+}
+
+test('project-per-tenant: two tenants get two tokens scoped to their projects, and every call carries its tenant’s token', async (t) => {
+  const os = await replay();
+  try {
+    const b = projectsNamed('yiyun-hosp-b');
+    os.on('identity', 'GET', '/projects', b.answer);
+    const { driver, logs } = perTenant(os);
+    const da = driver.forTenant('t-a');
+    const db = driver.forTenant('t-b');
+    t.is(driver.forTenant('t-a'), da, 'one bound driver per tenant');
+    await da.createNetwork({ name: 'vpc-a', tenantId: 't-a' });
+    await db.createNetwork({ name: 'vpc-b', tenantId: 't-b' });
+    await da.deletePort('p-a');
+    await db.deletePort('p-b');
+    t.deepEqual(await driver.projectOf('t-b'), b.id);
+
+    // t-a is mapped in the file; t-b is looked up by name with the zone's own token
+    const lookup = os.calls('identity', 'GET', /^\/projects$/);
+    t.is(lookup.length, 1, 'the look-up is cached');
+    t.is(lookup[0]!.query.get('name'), 'yiyun-hosp-b');
+    t.is(lookup[0]!.query.get('domain_id'), 'default');
+    t.is(os.projectOf(lookup[0]!.headers['x-auth-token']), 'name:admin', 'the look-up uses the configured project scope');
+    const scopes = os.calls('identity', 'POST', /^\/auth\/tokens$/).map((r) => r.body.auth.scope.project);
+    t.deepEqual(scopes.filter((s) => s.id).map((s) => s.id).sort(), ['proj-a', b.id].sort(), 'one project-scoped token per tenant');
+    t.true(scopes.every((s) => s.id || s.name === 'admin'));
+
+    const byName = (name: string) => os.calls('network', 'POST', /^\/networks$/).find((r) => r.body.network.name === name)!;
+    t.is(os.projectOf(byName('vpc-a').headers['x-auth-token']), 'id:proj-a');
+    t.is(os.projectOf(byName('vpc-b').headers['x-auth-token']), `id:${b.id}`);
+    t.is(os.projectOf(os.calls('network', 'DELETE', /^\/ports\/p-a$/)[0]!.headers['x-auth-token']), 'id:proj-a');
+    t.is(os.projectOf(os.calls('network', 'DELETE', /^\/ports\/p-b$/)[0]!.headers['x-auth-token']), `id:${b.id}`);
+
+    // a 401 on t-a's token re-authenticates t-a's project only; t-b's token keeps working
+    const tokenA = os.calls('network', 'DELETE', /^\/ports\/p-a$/)[0]!.headers['x-auth-token'] as string;
+    const tokenB = os.calls('network', 'DELETE', /^\/ports\/p-b$/)[0]!.headers['x-auth-token'] as string;
+    os.revoke(tokenA);
+    os.reset();
+    await da.deletePort('p-a2');
+    await db.deletePort('p-b2');
+    t.deepEqual(os.requests.map((r) => [r.service, r.method, r.path, os.projectOf(r.headers['x-auth-token'])]), [
+      ['network', 'DELETE', '/ports/p-a2', 'id:proj-a'],
+      ['identity', 'POST', '/auth/tokens', null],
+      ['network', 'DELETE', '/ports/p-a2', 'id:proj-a'],
+      ['network', 'DELETE', '/ports/p-b2', `id:${b.id}`],
+    ]);
+    t.deepEqual(os.calls('identity')[0]!.body.auth.scope, { project: { id: 'proj-a' } });
+    const retried = os.calls('network', 'DELETE', /^\/ports\/p-a2$/).map((r) => r.headers['x-auth-token']);
+    t.is(retried[0], tokenA);
+    t.not(retried[1], tokenA, 'retried with a fresh token');
+    t.is(os.calls('network', 'DELETE', /^\/ports\/p-b2$/)[0]!.headers['x-auth-token'], tokenB);
+
+    // neither the password nor any token reaches a log line
+    const seen = JSON.stringify(logs);
+    t.false(seen.includes(PASSWORD));
+    t.false(seen.includes('gAAAAreplay'));
+    t.true(logs.some((l) => l.msg === 'OpenStack token issued' && (l.obj as { scope: string }).scope === 'proj-a'));
+  } finally {
+    await os.close();
+  }
+});
+
+test('project-per-tenant: a missing project is created (role granted to the service user) only when configured; else a clear error', async (t) => {
+  const os = await replay();
+  try {
+    os.on('identity', 'GET', '/projects', { status: 200, body: { links: {}, projects: [] } });
+    os.on('identity', 'POST', '/projects', { status: 201, body: fixture(`${K}/project-create-response.json`) });
+    os.on('identity', 'GET', '/roles', { status: 200, body: fixture(`${K}/roles-list-response.json`) });
+    os.on('identity', 'PUT', '/projects/:p/users/:u/roles/:r', { status: 204 });
+    const refused = perTenant(os).driver.forTenant('t-c');
+    const err = await t.throwsAsync(refused.createNetwork({ name: 'n', tenantId: 't-c' }), { instanceOf: UpstreamError });
+    t.is(err!.code, 'cloud.tenant_project_missing');
+    t.regex(err!.message, /yiyun-hosp-c/);
+    t.is(os.calls('identity', 'POST', /^\/projects$/).length, 0);
+    t.is(os.calls('network').length, 0, 'nothing is created in the wrong project');
+
+    os.reset();
+    const { driver } = perTenant(os, { mode: 'project-per-tenant', create: true, role: 'member' });
+    await driver.forTenant('t-c').createNetwork({ name: 'n', tenantId: 't-c' });
+    const made = fixture(`${K}/project-create-response.json`).project.id;
+    t.deepEqual(os.calls('identity', 'POST', /^\/projects$/)[0]!.body, { project: { name: 'yiyun-hosp-c', domain_id: 'default', description: 'yiyun tenant t-c', enabled: true } });
+    const user = fixture(`${K}/auth-password-project-scoped-response.json`).token.user.id;
+    const member = (fixture(`${K}/roles-list-response.json`).roles as { id: string; name: string }[]).find((r) => r.name === 'Member')!.id;
+    t.is(os.calls('identity', 'PUT', /\/roles\//)[0]!.path, `/projects/${made}/users/${user}/roles/${member}`);
+    t.is(os.projectOf(os.calls('network', 'POST', /^\/networks$/)[0]!.headers['x-auth-token']), `id:${made}`);
+  } finally {
+    await os.close();
+  }
+});
+
+test('project-per-tenant needs a password user: application credentials are refused by the zones file', (t) => {
+  const r = zonesFileSchema.safeParse({ zones: { 'liangcheng-dmz': { driver: 'openstack', authUrl: 'http://127.0.0.1:5000/v3', region: 'R', credentials: { applicationCredentialId: 'a', applicationCredentialSecret: 'AppCred-Secret-77' }, tenancy: { mode: 'project-per-tenant' } } } });
+  t.false(r.success);
+  t.deepEqual(r.error!.issues.map((i) => i.path.join('.')), ['zones.liangcheng-dmz.credentials']);
+  t.false(JSON.stringify(r.error!.issues.map((i) => i.message)).includes('AppCred-Secret-77'));
+  // shared mode (the default) takes them
+  t.true(zonesFileSchema.safeParse({ zones: { 'liangcheng-dmz': { driver: 'openstack', authUrl: 'http://127.0.0.1:5000/v3', region: 'R', credentials: { applicationCredentialId: 'a', applicationCredentialSecret: 's' } } } }).success);
+});
+
+test('Glance members per tenant project: the owner shares with the member’s project; the member accepts with its own token', async (t) => {
+  const os = await replay();
+  try {
+    const G = 'glance/api-ref/source/v2/samples';
+    const b = projectsNamed('yiyun-hosp-b');
+    os.on('identity', 'GET', '/projects', b.answer);
+    os.on('image', 'POST', '/images/:id/members', { status: 200, body: fixture(`${G}/image-member-create-response.json`) });
+    os.on('image', 'PUT', '/images/:id/members/:member', { status: 200, body: fixture(`${G}/image-member-update-response.json`) });
+    os.on('image', 'DELETE', '/images/:id/members/:member', { status: 204 });
+    const { driver } = perTenant(os);
+    const image = fixture(`${G}/image-member-update-response.json`).image_id as string;
+    await driver.forTenant('t-a').addImageMember(image, 't-b');
+    const add = os.calls('image', 'POST', /\/members$/)[0]!;
+    t.deepEqual(add.body, { member: b.id }, 'the member is the tenant’s project');
+    t.is(os.projectOf(add.headers['x-auth-token']), 'id:proj-a', 'the owner shares');
+    // whichever bound driver is asked, the answer goes out with the member's own token
+    await driver.forTenant('t-a').setImageMemberStatus(image, 't-b', 'accepted');
+    await driver.forTenant('t-b').setImageMemberStatus(image, 't-b', 'rejected');
+    const puts = os.calls('image', 'PUT', /\/members\//);
+    t.deepEqual(puts.map((r) => [r.path, r.body, os.projectOf(r.headers['x-auth-token'])]), [
+      [`/images/${image}/members/${b.id}`, { status: 'accepted' }, `id:${b.id}`],
+      [`/images/${image}/members/${b.id}`, { status: 'rejected' }, `id:${b.id}`],
+    ]);
+    await driver.forTenant('t-a').removeImageMember(image, 't-b');
+    t.is(os.calls('image', 'DELETE', /\/members\//)[0]!.path, `/images/${image}/members/${b.id}`);
+    // Glance refusing (the member was removed meanwhile) is our not-found
+    os.once('image', 'PUT', '/images/:id/members/:member', { status: 404, body: '404 Not Found\n\nThe resource could not be found.' });
+    await t.throwsAsync(driver.forTenant('t-b').setImageMemberStatus(image, 't-b', 'accepted'), { instanceOf: NotFoundError });
+
+    // tenants sharing one project: Glance holds no per-tenant member to answer for; nothing is sent
+    const shared = setup(os).driver;
+    os.reset();
+    await shared.setImageMemberStatus(image, 't-b', 'accepted');
+    t.is(os.calls('image').length, 0);
+    t.is(shared.forTenant!('t-b'), shared);
+  } finally {
+    await os.close();
+  }
+});
+
+test.serial('control plane on OpenStack, a project per tenant: each tenant’s calls in its own project; a VM that Nova puts in ERROR fails its order', async (t) => {
+  const os = await replay();
+  const dir = mkdtempSync(path.join(tmpdir(), 'yiyun-zones-os-'));
+  const file = path.join(dir, 'zones.json');
+  writeFileSync(file, JSON.stringify({
+    zones: {
+      'liangcheng-dmz': {
+        driver: 'openstack', authUrl: os.authUrl, region: 'RegionOne', credentials: { username: 'yiyun-svc', password: PASSWORD, projectName: 'admin' }, externalNetwork: 'net1', pollMs: 10, waitTimeoutMs: 2000,
+        tenancy: { mode: 'project-per-tenant', projects: { 'os-b': 'proj-os-b', 'os-c': 'proj-os-c' } },
+      },
+      'liangcheng-internet': { driver: 'embedded', seed: 'demo' },
+    },
+  }));
+  os.on('volume', 'GET', '/types', { status: 200, body: { volume_types: [{ id: 'vt-1', name: 'ssd-sm4', extra_specs: { volume_backend_name: 'ceph-ssd-sm4', 'yiyun:encryption': 'sm4-xts', 'yiyun:replicas': '3' } }] } });
+  os.on('volume', 'GET', '/volumes/:id', { status: 200, body: withStatus(`${C}/volumes/volume-show-response.json`, 'volume', 'available') });
+  // Nova builds the server, then reports it in ERROR with its fault (what the order watch polls)
+  let nova: { status: string; fault?: { code: number; message: string } } = { status: 'BUILD' };
+  os.on('compute', 'GET', '/servers/:id', () => {
+    const s = fixture('nova/doc/api_samples/servers/server-get-resp.json');
+    s.server.status = nova.status;
+    if (nova.fault) s.server.fault = { ...nova.fault, created: '2026-11-26T02:00:00Z' };
+    return { status: 200, body: s };
+  });
+  const srv = await startTestServer('postgres', { YIYUN_ZONES: file });
+  try {
+    const admin = new ApiClient(srv.url);
+    await loginThroughFirstSteps(admin, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
+    const member = async (code: string) => {
+      const tn = await admin.post('/api/tenants', { code, name: `租户 ${code}`, kind: 'township_centre', zone: 'liangcheng-dmz', quota: BIG_QUOTA });
+      const acc = await admin.post('/api/accounts', { loginId: `${code}.m`, displayName: '成员', roles: ['tenant-member'], tenantId: tn.body.id });
+      const c = new ApiClient(srv.url);
+      await loginThroughFirstSteps(c, acc.body.account.loginId, acc.body.initialPassword, 'Tenant#Member2026');
+      return { id: tn.body.id as string, c };
+    };
+    const B = await member('os-b');
+    const Cc = await member('os-c');
+    t.is((await B.c.post('/api/cloud/vpcs', { name: 'vpc-b', cidr: '192.168.0.0/16' })).status, 201);
+    t.is((await Cc.c.post('/api/cloud/vpcs', { name: 'vpc-c', cidr: '192.168.0.0/16' })).status, 201);
+    const netCall = (name: string) => os.calls('network', 'POST', /^\/networks$/).find((r) => r.body.network.name === name)!;
+    t.is(os.projectOf(netCall('vpc-b').headers['x-auth-token']), 'id:proj-os-b', 'mapped by tenant code');
+    t.is(os.projectOf(netCall('vpc-c').headers['x-auth-token']), 'id:proj-os-c');
+
+    // B boots a VM: every Nova/Neutron/Cinder call of it carries B's project token
+    const vpcB = (await B.c.get('/api/cloud/vpcs')).body.items[0].id;
+    const sn = await B.c.post('/api/cloud/subnets', { vpcId: vpcB, name: 'sn-b', cidr: '192.168.1.0/24', stack: 'ipv4', dns: ['10.20.0.2'] });
+    t.is(sn.status, 201, JSON.stringify(sn.body));
+    os.reset();
+    const image = fixture('glance/api-ref/source/v2/samples/images-list-response.json').images[0].id;
+    const vm = await B.c.post('/api/cloud/vms', { name: 'his-app-1', spec: { flavor: 'm1.small', imageId: image, subnetIds: [sn.body.id], password: 'Vm#Passw0rd-2026' } });
+    t.is(vm.status, 201, JSON.stringify(vm.body));
+    t.is(vm.body.status, 'BUILD');
+    const vmCalls = os.requests.filter((r) => r.service !== 'identity' && r.method !== 'GET');
+    t.deepEqual([...new Set(vmCalls.map((r) => `${r.service} ${r.method} ${r.path.replace(/\/[0-9a-f-]{30,}.*$/, '/…')}`))].sort(), ['compute POST /servers', 'network POST /ports', 'volume POST /volumes']);
+    t.true(vmCalls.every((r) => os.projectOf(r.headers['x-auth-token']) === 'id:proj-os-b'));
+    const quota = async () => Object.fromEntries((await B.c.get('/api/cloud/quota')).body.lines.map((l: { key: string; used: number }) => [l.key, l.used]));
+    t.like(await quota(), { vms: 1, vcpu: 1, ramGb: 2, diskGb: 20, volumes: 1 });
+
+    // Nova: ERROR with a fault → the order watch (the settle job, every second) fails the order with the fault
+    nova = { status: 'ERROR', fault: { code: 500, message: 'Build of instance aborted: Failure prepping block device.' } };
+    const orderId = (await B.c.get('/api/cloud/orders')).body.items.find((o: { resourceId: string }) => o.resourceId === vm.body.id).id;
+    let order: { status: string; detail: { reason?: string } } = { status: 'running', detail: {} };
+    for (let i = 0; i < 100 && order.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      order = (await B.c.get(`/api/cloud/orders/${orderId}`)).body as typeof order;
+    }
+    t.is(order.status, 'failed');
+    t.is(order.detail.reason, 'Build of instance aborted: Failure prepping block device.');
+    const polled = os.calls('compute', 'GET', /^\/servers\//);
+    t.true(polled.length > 0 && polled.every((r) => os.projectOf(r.headers['x-auth-token']) === 'id:proj-os-b'), 'the watch asks in the tenant’s project');
+    const failed = (await B.c.get(`/api/cloud/vms/${vm.body.id}`)).body;
+    t.is(failed.status, 'ERROR');
+    t.is(failed.spec.fault, 'Build of instance aborted: Failure prepping block device.');
+    // the VM never ran: its vCPU, RAM and VM count are free again; its system volume exists in Cinder until the VM is deleted
+    t.like(await quota(), { vms: 0, vcpu: 0, ramGb: 0, diskGb: 20, volumes: 1 });
+    const trail = await srv.ctx.audit.search({ offset: 0, limit: 100, tenantId: B.id });
+    const fail = trail.items.find((r) => r.action === 'vm.create_failed');
+    t.is(fail?.outcome, 'failure');
+    t.is((fail?.detail as { reason?: string } | null)?.reason, 'Build of instance aborted: Failure prepping block device.');
+
+    // deleting the failed VM deletes the server and its system volume in B's project and frees the rest
+    os.reset();
+    t.is((await B.c.delete(`/api/cloud/vms/${vm.body.id}`)).status, 204);
+    t.like(await quota(), { vms: 0, vcpu: 0, diskGb: 0, volumes: 0 });
+    const deletes = os.requests.filter((r) => r.method === 'DELETE');
+    t.true(deletes.some((r) => r.service === 'compute') && deletes.some((r) => r.service === 'volume'));
+    t.true(deletes.every((r) => os.projectOf(r.headers['x-auth-token']) === 'id:proj-os-b'));
+    // C saw none of it
+    t.is((await Cc.c.get(`/api/cloud/vms/${vm.body.id}`)).status, 404);
+    t.false(JSON.stringify(trail.items).includes(PASSWORD));
+  } finally {
+    await srv.cleanup();
+    await os.close();
+  }
+});

@@ -4,7 +4,8 @@ import EditIcon from '@mui/icons-material/Edit';
 import { Box, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useTranslate } from 'react-admin';
+import { NumberInput, SelectInput, TextInput, required, useRecordContext, useTranslate } from 'react-admin';
+import { FormGrid, SectionCard } from '../components/Section';
 import { DialogButton } from './dialogs';
 import { RunButton, useCloud } from './kit';
 import type { CloudResource } from './types';
@@ -59,5 +60,44 @@ export function RulesEditor({ resource, id, columns, inputs, defaults, toBody }:
         </Box>
       )}
     </Box>
+  );
+}
+
+/**
+ * One input of a rule's form. Its label is `resources.<resource>.rule_fields.<source>`, the same key the table's
+ * column heading uses, so a form and its table always name a field alike.
+ */
+export type RuleField =
+  | { source: string; type: 'select'; choices: Array<{ id: string; name: string }>; required?: boolean }
+  | { source: string; type: 'number'; min: number; max: number; required?: boolean }
+  | { source: string; type: 'text'; helperText?: string };
+
+/** The rule form's inputs, in the order given. */
+function RuleInputs({ resource, fields }: { resource: string; fields: readonly RuleField[] }) {
+  return (
+    <FormGrid>
+      {fields.map((f) => {
+        const label = `resources.${resource}.rule_fields.${f.source}`;
+        const validate = f.type !== 'text' && f.required ? { validate: required() } : {};
+        if (f.type === 'select') return <SelectInput key={f.source} source={f.source} label={label} choices={f.choices} {...validate} />;
+        if (f.type === 'number') return <NumberInput key={f.source} source={f.source} label={label} min={f.min} max={f.max} {...validate} />;
+        return <TextInput key={f.source} source={f.source} label={label} {...(f.helperText ? { helperText: f.helperText } : {})} />;
+      })}
+    </FormGrid>
+  );
+}
+
+/**
+ * The rules card of a security group's or a network ACL's show page: the record's rules as a table with add, change
+ * and delete. `resource` is both the API path (`/api/cloud/<resource>/:id/rules`) and the i18n resource; what differs
+ * between the two kinds of rule is the form (`fields`), the table (`columns`), a new rule's `defaults` and the body
+ * the API takes (`toBody`).
+ */
+export function RulesSection({ resource, testId, fields, ...table }: { resource: string; testId: string; fields: readonly RuleField[]; columns: string[]; defaults: Record<string, unknown>; toBody(values: Record<string, any>): Record<string, unknown> }) {
+  const r = useRecordContext<CloudResource>();
+  return (
+    <SectionCard title={`resources.${resource}.sections.rules`} testId={testId}>
+      {r ? <RulesEditor resource={resource} id={r.id} inputs={<RuleInputs resource={resource} fields={fields} />} {...table} /> : null}
+    </SectionCard>
   );
 }

@@ -5,13 +5,13 @@ import PowerSettingsNewIcon from '@mui/icons-material/PowerSettingsNew';
 import UploadIcon from '@mui/icons-material/Upload';
 import { Box, Button, Chip, Grid, Stack } from '@mui/material';
 import { Link } from 'react-router-dom';
-import { BooleanInput, Create, DataTable, DeleteButton, List, NumberInput, ReferenceArrayInput, SelectArrayInput, SelectInput, Show, SimpleForm, TextField, TextInput, TopToolbar, required, useGetMany, useRecordContext, useTranslate } from 'react-admin';
+import { BooleanInput, Create, DataTable, DeleteButton, List, ReferenceArrayInput, SelectArrayInput, SelectInput, Show, SimpleForm, TextField, TextInput, TopToolbar, required, useGetMany, useRecordContext, useTranslate } from 'react-admin';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField } from '../../components/fields';
 import { FieldGrid, FormGrid, Item, SectionCard } from '../../components/Section';
 import { DialogButton } from '../../cloud/dialogs';
 import { CloudListActions, cloudFilters, RowActions, RunButton, StatusText, useCloud, listSx } from '../../cloud/kit';
-import { RulesEditor } from '../../cloud/RulesEditor';
+import { RulesSection, type RuleField } from '../../cloud/RulesEditor';
 import type { CloudResource } from '../../cloud/types';
 
 const Enabled = () => {
@@ -45,34 +45,27 @@ export const AclCreate = () => (
   </Create>
 );
 
-const R = 'resources.acls.rule_fields';
-const RuleInputs = () => (
-  <FormGrid>
-    <SelectInput source="direction" label={`${R}.direction`} choices={choicesOf('acls', 'direction', ['ingress', 'egress'])} validate={required()} />
-    <NumberInput source="priority" label={`${R}.priority`} min={1} max={32766} validate={required()} />
-    <SelectInput source="action" label={`${R}.action`} choices={choicesOf('acls', 'action', ['allow', 'deny'])} validate={required()} />
-    <SelectInput source="protocol" label={`${R}.protocol`} choices={choicesOf('acls', 'protocol', ['tcp', 'udp', 'icmp', 'any'])} />
-    <TextInput source="source" label={`${R}.source`} />
-    <TextInput source="destination" label={`${R}.destination`} />
-    <TextInput source="destinationPort" label={`${R}.destinationPort`} helperText="resources.acls.helpers.port" />
-    <TextInput source="description" label={`${R}.description`} />
-  </FormGrid>
-);
+const ACL_RULE_FIELDS: RuleField[] = [
+  { source: 'direction', type: 'select', choices: choicesOf('acls', 'direction', ['ingress', 'egress']), required: true },
+  { source: 'priority', type: 'number', min: 1, max: 32766, required: true },
+  { source: 'action', type: 'select', choices: choicesOf('acls', 'action', ['allow', 'deny']), required: true },
+  { source: 'protocol', type: 'select', choices: choicesOf('acls', 'protocol', ['tcp', 'udp', 'icmp', 'any']) },
+  { source: 'source', type: 'text' },
+  { source: 'destination', type: 'text' },
+  { source: 'destinationPort', type: 'text', helperText: 'resources.acls.helpers.port' },
+  { source: 'description', type: 'text' },
+];
 
-const Rules = () => {
-  const r = useRecordContext<CloudResource>();
-  if (!r) return null;
-  return (
-    <RulesEditor
-      resource="acls"
-      id={r.id}
-      columns={['direction', 'priority', 'action', 'protocol', 'source', 'destination', 'destinationPort', 'description']}
-      inputs={<RuleInputs />}
-      defaults={{ direction: 'ingress', priority: 100, action: 'allow', protocol: 'any', source: '0.0.0.0/0', destination: '0.0.0.0/0', destinationPort: '', description: '' }}
-      toBody={(v) => ({ direction: v.direction, priority: Number(v.priority), action: v.action, protocol: v.protocol, source: v.source || '0.0.0.0/0', destination: v.destination || '0.0.0.0/0', destinationPort: v.destinationPort ?? '', ...(v.description ? { description: v.description } : {}) })}
-    />
-  );
-};
+const AclRules = () => (
+  <RulesSection
+    resource="acls"
+    testId="acl-rules"
+    fields={ACL_RULE_FIELDS}
+    columns={['direction', 'priority', 'action', 'protocol', 'source', 'destination', 'destinationPort', 'description']}
+    defaults={{ direction: 'ingress', priority: 100, action: 'allow', protocol: 'any', source: '0.0.0.0/0', destination: '0.0.0.0/0', destinationPort: '', description: '' }}
+    toBody={(v) => ({ direction: v.direction, priority: Number(v.priority), action: v.action, protocol: v.protocol, source: v.source || '0.0.0.0/0', destination: v.destination || '0.0.0.0/0', destinationPort: v.destinationPort ?? '', ...(v.description ? { description: v.description } : {}) })}
+  />
+);
 
 const Subnets = () => {
   const r = useRecordContext<CloudResource>();
@@ -140,9 +133,7 @@ export const AclShow = () => (
         </SectionCard>
       </Grid>
       <Grid size={{ xs: 12, lg: 8 }}>
-        <SectionCard title="resources.acls.sections.rules" testId="acl-rules">
-          <Rules />
-        </SectionCard>
+        <AclRules />
       </Grid>
     </Grid>
   </Show>

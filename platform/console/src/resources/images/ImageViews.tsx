@@ -2,7 +2,8 @@ import { Box, Button, Chip, IconButton, MenuItem, Stack, TextField as MuiTextFie
 import DeleteIcon from '@mui/icons-material/Delete';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Create, DataTable, DeleteButton, List, NumberInput, SelectInput, SimpleForm, TextInput, required, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import { Create, DataTable, DeleteButton, List, NumberInput, SelectInput, SimpleForm, TextInput, required, useGetIdentity, useNotify, useRecordContext, useRefresh, useTranslate } from 'react-admin';
+import type { Identity } from '../../providers/authProvider';
 import { usePerms } from '../../components/usePerms';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField } from '../../components/fields';
@@ -27,6 +28,70 @@ const PublicImages = () => {
   );
 };
 
+type Share = { imageId: string; imageName: string; osType: string | null; imageStatus: string; ownerTenantId: string; ownerTenantName: string | null; status: 'pending' | 'accepted' | 'rejected'; addedAt: string; decidedAt: string | null };
+
+const ShareStatus = ({ value }: { value: string }) => {
+  const translate = useTranslate();
+  return <Chip size="small" color={value === 'accepted' ? 'success' : value === 'rejected' ? 'default' : 'warning'} variant="outlined" label={translate(`resources.images.choices.shareStatus.${value}`, { _: value })} />;
+};
+
+/**
+ * Images other tenants share with this one: a share is pending until accepted here (only then is the image listed
+ * and bootable), and may be rejected. The buttons need the same permission the API checks (cloud.operate).
+ */
+const SharedWithMe = () => {
+  const dp = useCloud();
+  const translate = useTranslate();
+  const notify = useNotify();
+  const refresh = useRefresh();
+  const { can } = usePerms();
+  const [busy, setBusy] = useState<string | null>(null);
+  // Only a tenant is offered shares: a platform account does not ask (the API would refuse it).
+  const { identity } = useGetIdentity();
+  const tenant = !!(identity as Identity | undefined)?.me.account.tenantId;
+  const shares = useQuery({ queryKey: ['cloud', 'image-shares'], queryFn: () => dp.cloudGet<{ items: Share[] }>('image-shares'), enabled: tenant, retry: false });
+  const items = shares.data?.items ?? [];
+  if (!tenant || shares.isError) return null;
+  const answer = async (s: Share, verb: 'accept' | 'reject') => {
+    setBusy(s.imageId);
+    try {
+      await dp.cloudPost(`images/${s.imageId}/${verb}`, {});
+      notify('cloud.common.done', { type: 'success' });
+      await shares.refetch();
+      refresh();
+    } catch (err) {
+      notify((err as Error).message || 'ra.notification.http_error', { type: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const operate = can('images', 'operate');
+  return (
+    <Box sx={{ mt: 2 }}>
+      <SectionCard title="resources.images.sections.shared_with_me">
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>{translate('resources.images.helpers.shared_with_me')}</Typography>
+        {items.length === 0 && <Typography variant="body2" color="text.secondary">{translate('resources.images.helpers.no_shares')}</Typography>}
+        <Stack spacing={1} data-testid="image-shares">
+          {items.map((s) => (
+            <Stack key={s.imageId} direction="row" spacing={2} alignItems="center" data-testid={`image-share-${s.imageId}`}>
+              <Typography variant="body2" sx={{ minWidth: 220 }}>{s.imageName}</Typography>
+              <Typography variant="body2" color="text.secondary" sx={{ minWidth: 200 }}>{s.ownerTenantName ?? s.ownerTenantId}</Typography>
+              {s.osType && <Os value={s.osType} />}
+              <ShareStatus value={s.status} />
+              {operate && s.status !== 'accepted' && (
+                <Button size="small" variant="outlined" disabled={busy === s.imageId} data-testid="image-share-accept" onClick={() => answer(s, 'accept')}>{translate('resources.images.actions.accept')}</Button>
+              )}
+              {operate && s.status !== 'rejected' && (
+                <Button size="small" color="inherit" disabled={busy === s.imageId} data-testid="image-share-reject" onClick={() => answer(s, 'reject')}>{translate('resources.images.actions.reject')}</Button>
+              )}
+            </Stack>
+          ))}
+        </Stack>
+      </SectionCard>
+    </Box>
+  );
+};
+
 const Visibility = ({ value }: { value: string }) => <>{useTranslate()(`resources.images.choices.visibility.${value}`, { _: value })}</>;
 
 const Os = ({ value }: { value: string }) => <>{useTranslate()(`resources.images.choices.osType.${value}`, { _: value })}</>;
@@ -34,6 +99,7 @@ const Os = ({ value }: { value: string }) => <>{useTranslate()(`resources.images
 export const ImageList = () => (
   <>
     <PublicImages />
+    <SharedWithMe />
     <List sx={listSx} filters={cloudFilters('images', ['importing', 'active'])} sort={{ field: 'createdAt', order: 'DESC' }} actions={<CloudListActions />} queryOptions={{ refetchInterval: (q: any) => ((q.state.data?.data ?? []) as CloudResource[]).some((i) => i.status === 'importing') ? 1500 : false }}>
       <DataTable<CloudResource> rowClick="show">
         <DataTable.Col source="name" />
@@ -78,7 +144,7 @@ const Steps = () => {
   );
 };
 
-type Member = { tenantId: string; tenantName: string | null; addedBy: string; addedAt: string };
+type Member = { tenantId: string; tenantName: string | null; addedBy: string; addedAt: string; status: 'pending' | 'accepted' | 'rejected'; decidedAt: string | null };
 
 /**
  * Who may use the image: private, shared with member tenants, or public (the platform administrator only — a
@@ -134,6 +200,7 @@ const Sharing = () => {
           {(members.data?.items ?? []).map((m) => (
             <Stack key={m.tenantId} direction="row" spacing={1} alignItems="center">
               <Typography variant="body2" sx={{ minWidth: 320 }}>{m.tenantName ? `${m.tenantName} (${m.tenantId})` : m.tenantId}</Typography>
+              <ShareStatus value={m.status} />
               <IconButton size="small" aria-label={translate('resources.images.actions.remove_member')} disabled={busy} onClick={() => run(() => dp.cloudDelete(`images/${r.id}/members/${m.tenantId}`))}>
                 <DeleteIcon fontSize="small" />
               </IconButton>

@@ -1,10 +1,10 @@
 import { Grid } from '@mui/material';
-import { Create, DataTable, DeleteButton, List, NumberInput, SelectInput, Show, SimpleForm, TextField, TextInput, TopToolbar, required, useRecordContext } from 'react-admin';
+import { Create, DataTable, DeleteButton, List, Show, SimpleForm, TextField, TextInput, TopToolbar, required } from 'react-admin';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField } from '../../components/fields';
 import { FieldGrid, FormGrid, Item, SectionCard } from '../../components/Section';
 import { CloudListActions, cloudFilters, RowActions, StatusField, listSx } from '../../cloud/kit';
-import { RulesEditor } from '../../cloud/RulesEditor';
+import { RulesSection, type RuleField } from '../../cloud/RulesEditor';
 import type { CloudResource } from '../../cloud/types';
 
 export const SecurityGroupList = () => (
@@ -33,34 +33,28 @@ export const SecurityGroupCreate = () => (
   </Create>
 );
 
-const RuleInputs = () => (
-  <FormGrid>
-    <SelectInput source="direction" label="resources.security-groups.rule_fields.direction" choices={choicesOf('security-groups', 'direction', ['ingress', 'egress'])} validate={required()} />
-    <SelectInput source="ethertype" label="resources.security-groups.rule_fields.ethertype" choices={[{ id: 'IPv4', name: 'IPv4' }, { id: 'IPv6', name: 'IPv6' }]} />
-    <SelectInput source="protocol" label="resources.security-groups.rule_fields.protocol" choices={choicesOf('security-groups', 'protocol', ['tcp', 'udp', 'icmp', 'any'])} />
-    <TextInput source="remoteIpPrefix" label="resources.security-groups.rule_fields.remoteIpPrefix" helperText="resources.security-groups.helpers.remote" />
-    <NumberInput source="portMin" label="resources.security-groups.rule_fields.portMin" min={1} max={65535} />
-    <NumberInput source="portMax" label="resources.security-groups.rule_fields.portMax" min={1} max={65535} />
-    <TextInput source="description" label="resources.security-groups.rule_fields.description" />
-  </FormGrid>
-);
+const SG_RULE_FIELDS: RuleField[] = [
+  { source: 'direction', type: 'select', choices: choicesOf('security-groups', 'direction', ['ingress', 'egress']), required: true },
+  { source: 'ethertype', type: 'select', choices: [{ id: 'IPv4', name: 'IPv4' }, { id: 'IPv6', name: 'IPv6' }] },
+  { source: 'protocol', type: 'select', choices: choicesOf('security-groups', 'protocol', ['tcp', 'udp', 'icmp', 'any']) },
+  { source: 'remoteIpPrefix', type: 'text', helperText: 'resources.security-groups.helpers.remote' },
+  { source: 'portMin', type: 'number', min: 1, max: 65535 },
+  { source: 'portMax', type: 'number', min: 1, max: 65535 },
+  { source: 'description', type: 'text' },
+];
 
 const num = (v: unknown) => (v === '' || v === null || v === undefined ? null : Number(v));
 
-const Rules = () => {
-  const r = useRecordContext<CloudResource>();
-  if (!r) return null;
-  return (
-    <RulesEditor
-      resource="security-groups"
-      id={r.id}
-      columns={['direction', 'ethertype', 'protocol', 'portMin', 'portMax', 'remoteIpPrefix', 'description']}
-      inputs={<RuleInputs />}
-      defaults={{ direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', portMin: null, portMax: null, remoteIpPrefix: '', description: '' }}
-      toBody={(v) => ({ direction: v.direction, ethertype: v.ethertype, protocol: v.protocol, portMin: num(v.portMin), portMax: num(v.portMax), remoteIpPrefix: v.remoteIpPrefix || null, ...(v.description ? { description: v.description } : {}) })}
-    />
-  );
-};
+const SecurityGroupRules = () => (
+  <RulesSection
+    resource="security-groups"
+    testId="sg-rules"
+    fields={SG_RULE_FIELDS}
+    columns={['direction', 'ethertype', 'protocol', 'portMin', 'portMax', 'remoteIpPrefix', 'description']}
+    defaults={{ direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', portMin: null, portMax: null, remoteIpPrefix: '', description: '' }}
+    toBody={(v) => ({ direction: v.direction, ethertype: v.ethertype, protocol: v.protocol, portMin: num(v.portMin), portMax: num(v.portMax), remoteIpPrefix: v.remoteIpPrefix || null, ...(v.description ? { description: v.description } : {}) })}
+  />
+);
 
 export const SecurityGroupShow = () => (
   <Show component="div" actions={<TopToolbar><DeleteButton mutationMode="pessimistic" /></TopToolbar>}>
@@ -76,9 +70,7 @@ export const SecurityGroupShow = () => (
         </SectionCard>
       </Grid>
       <Grid size={{ xs: 12, lg: 8 }}>
-        <SectionCard title="resources.security-groups.sections.rules" testId="sg-rules">
-          <Rules />
-        </SectionCard>
+        <SecurityGroupRules />
       </Grid>
     </Grid>
   </Show>

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { UnavailableError } from '../../../core/errors';
-import { cellText, headerLines, type ReportModel } from './report-model';
+import { UnavailableError } from '../../core/errors';
+import type { ReportModel } from './report-model';
+import { cellText, headerLines } from './report-text-fns';
 
 /** Installed by the fonts-wqy-microhei Debian package (.ci/run installs it); the PDF's CJK glyphs are embedded from it. */
 export const DEFAULT_CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';

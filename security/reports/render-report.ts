@@ -1,4 +1,4 @@
-import { sm3Hex } from '../../../core/crypto';
+import { sm3Hex } from '../../core/crypto';
 import { MEDIA_TYPES, type ReportFormat, type ReportModel } from './report-model';
 import { renderDocx } from './render-docx';
 import { renderHtml } from './render-html';

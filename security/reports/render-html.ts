@@ -1,4 +1,5 @@
-import { cellText, headerLines, type ReportModel } from './report-model';
+import type { ReportModel } from './report-model';
+import { cellText, headerLines } from './report-text-fns';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Every value in a report may come from an operator (commands, paths, login names): all of it goes through here. */

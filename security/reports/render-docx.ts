@@ -1,5 +1,6 @@
 import { AlignmentType, Document, HeadingLevel, Packer, PageOrientation, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import { cellText, headerLines, type ReportModel } from './report-model';
+import type { ReportModel } from './report-model';
+import { cellText, headerLines } from './report-text-fns';
 
 // Word substitutes a local CJK font when SimSun is absent; naming it makes Chinese text render as 宋体 on most desks.
 const FONT = 'SimSun';

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { formatTime, headerLines, type CellValue, type ColumnKind, type ReportModel } from './report-model';
+import type { CellValue, ColumnKind, ReportModel } from './report-model';
+import { formatTime, headerLines } from './report-text-fns';
 
 /** Excel forbids []:*?/\ in sheet names and caps them at 31 characters. */
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
