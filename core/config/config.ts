@@ -42,6 +42,8 @@ export const settingsSchema = z
     // Full-text (trigram) index on today's log partition: fast full-text search over the last hours, at the price of
     // ingest throughput (docs/log-audit.md, "Index cost"); `closed-days` indexes a day only once it has closed.
     YIYUN_LOG_FULLTEXT_INDEX: z.enum(['all-days', 'closed-days']).default('all-days'),
+    // Worker threads that parse, match the Sigma rules and encode log batches (PostgreSQL only; 0 = on the main thread).
+    YIYUN_LOG_PARSE_WORKERS: intInRange(0, 16).default(0),
     // Log archives: a local directory (default <data dir>/log-archives) or an SFTP target sftp://user@host:port/dir.
     YIYUN_LOG_ARCHIVE_DIR: z.string().min(1).optional(),
     YIYUN_LOG_ARCHIVE_SFTP: z.string().url().optional(),

@@ -59,6 +59,7 @@ export const logAuditWiring: RoomWiring = {
       // On PostgreSQL batches go through COPY on connections of their own (PGlite takes the batched INSERT).
       copyUrl: base.settings.DATABASE_URL || undefined,
       fullTextOpenDay: base.settings.YIYUN_LOG_FULLTEXT_INDEX === 'all-days',
+      parseWorker: base.settings.YIYUN_LOG_PARSE_WORKERS || false,
       archive: { signer: base.signer, remote: logArchiveStore(base.settings) },
     });
     await la.init();

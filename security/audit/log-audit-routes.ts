@@ -199,7 +199,7 @@ export function logAuditRoutes(la: LogAudit): RouteDef[] {
     }),
     defineRoute({
       method: 'get', path: `${P}/ingest/stats`, tag: TAG, summary: 'Ingest counters: accepted, committed, shed (UDP), queued', access: 'log_audit.read',
-      response: z.object({ accepted: z.number(), committed: z.number(), shed: z.number(), failedBatches: z.number(), queued: z.number(), alerts: z.number() }),
+      response: z.object({ accepted: z.number(), committed: z.number(), shed: z.number(), failedBatches: z.number(), queued: z.number(), alerts: z.number(), offThread: z.number() }),
       handler: () => la.pipeline.stats(),
     }),
   ];

@@ -35,11 +35,12 @@ export type LogAuditDeps = {
   /** Queue length at which TCP/HTTP wait and UDP sheds. */
   highWater?: number;
   /**
-   * Normalise and COPY-encode on a worker thread (PostgreSQL only), so that parsing and the Sigma rules use two
-   * cores. Off by default: it takes ~30 % of the CPU off the main thread but adds ~25 % in total (the parsed rows
-   * are copied back for the rules), which on a 2-core machine shared with PostgreSQL is a loss (docs/log-audit.md).
+   * Normalise, COPY-encode and match the detection rules on worker threads (PostgreSQL only; a number is how many,
+   * true is one); correlations and storage stay on the main thread. Off by default (`yiyun serve`: YIYUN_LOG_PARSE_WORKERS): measured on the 2-core machine
+   * it takes the main thread from ~32 to ~7 µs per event and raises throughput ~10–17 % with one thread, ~30 % with
+   * two, for ~10–15 % more CPU in total (docs/log-audit.md).
    */
-  parseWorker?: boolean;
+  parseWorker?: boolean | number;
   /**
    * Whether today's partition carries the full-text (trigram) index (default true): a 24 h full-text search then
    * stays fast (p95 ~25 ms over 10M events vs ~1.3 s without); false trades it for ingest throughput (the index
@@ -82,7 +83,15 @@ export function createLogAudit(deps: LogAuditDeps) {
   const engine = createSigmaEngine();
   const alerts = createAlertsService({ db, audit: deps.audit });
   const sources = createSourcesService({ db, audit: deps.audit, tenants: deps.tenants });
-  const rules = createRulesService({ db, audit: deps.audit, onChange: (r) => engine.load(r) });
+  const normaliser = deps.parseWorker && deps.copyUrl ? workerNormaliser(deps.logger, { threads: typeof deps.parseWorker === 'number' ? deps.parseWorker : 1 }) : inlineNormaliser();
+  const rules = createRulesService({
+    db,
+    audit: deps.audit,
+    onChange: (r, yaml) => {
+      engine.load(r);
+      normaliser.setRules(yaml);
+    },
+  });
   const parsers = createParsersService({ db, audit: deps.audit });
   const search = createSearchService({ db });
   const archive = deps.archive ? createArchiveService({ db, audit: deps.audit, signer: deps.archive.signer, remote: deps.archive.remote, events }) : null;
@@ -98,7 +107,7 @@ export function createLogAudit(deps: LogAuditDeps) {
     writers: deps.writers,
     batchSize: deps.batchSize,
     highWater: deps.highWater,
-    normaliser: deps.parseWorker && deps.copyUrl ? workerNormaliser(deps.logger) : inlineNormaliser(),
+    normaliser,
   });
 
   let listeners: RunningListeners | null = null;

@@ -8,6 +8,11 @@ import { COLUMNS, columnsOf, encodeCopyRows, withIds } from './copy-fns';
 
 /** A normalised event ready to store, with where it came from. */
 export type EventRow = LogEvent & { receivedAt: Date; tenantId: string | null; sourceId: string | null };
+/**
+ * A batch a parse worker already encoded: each row's time, and the rows' COPY text without their ids
+ * (`encodeCopyTail`) joined in `tails`, row i ending at `ends[i]` (one string crosses threads cheaper than many).
+ */
+export type EncodedBatch = { ts: Date[]; tails: string; ends: Uint32Array };
 
 /** A stored event as read back. */
 export type StoredEvent = {
@@ -69,11 +74,14 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
 
     /**
      * Writes one batch in one transaction: partitions for its days, the rows, then `after` (source counters) in the
-     * same transaction. Returns the ids in input order. COPY when configured, else the Kysely insert. `encoded`, when
-     * given, is each row already in COPY text without its id (`encodeCopyTail`, done by the parse worker).
+     * same transaction. Returns the ids in input order. COPY when configured, else the Kysely insert. An
+     * `EncodedBatch` (from the parse worker, which runs only with COPY) is written as it was encoded.
      */
-    async writeBatch(rows: EventRow[], window: { from: Date; to: Date }, after: (run: BatchRunner) => Promise<void>, encoded?: readonly string[] | null): Promise<number[]> {
+    async writeBatch(batch: EventRow[] | EncodedBatch, window: { from: Date; to: Date }, after: (run: BatchRunner) => Promise<void>): Promise<number[]> {
+      const rows = Array.isArray(batch) ? batch : null;
+      const times = rows ? rows.map((r) => r.ts) : (batch as EncodedBatch).ts;
       if (!copyPool) {
+        if (!rows) throw new Error('an encoded batch needs the COPY connection (copyUrl)');
         return db.transaction().execute(async (tx) => {
           await this.ensureDays(rows.map((r) => r.ts), window, tx);
           const ids = await this.insertBatch(rows, tx);
@@ -89,11 +97,11 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
           return client.query(c.sql, c.parameters as unknown[]);
         };
         await client.query('begin');
-        const made = await ensureDaysWith(rows.map((r) => r.ts), window, run);
-        const idRes = await client.query<{ id: string | number }>('select nextval(\'logaudit.event_id_seq\')::bigint as id from generate_series(1, $1::int)', [rows.length]);
+        const made = await ensureDaysWith(times, window, run);
+        const idRes = await client.query<{ id: string | number }>('select nextval(\'logaudit.event_id_seq\')::bigint as id from generate_series(1, $1::int)', [times.length]);
         const ids = idRes.rows.map((r) => Number(r.id));
         const stream = client.query(copyFrom(`copy logaudit.events (${COLUMNS}) from stdin`));
-        await pipeline(Readable.from([encoded && encoded.length === rows.length ? withIds(ids, encoded) : encodeCopyRows(rows, ids)]), stream);
+        await pipeline(Readable.from([rows ? encodeCopyRows(rows, ids) : withIds(ids, (batch as EncodedBatch).tails, (batch as EncodedBatch).ends)]), stream);
         await after(run);
         await client.query('commit');
         ok = true;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { BatchRunner, EventsDal, EventRow } from '../events/events-dal';
+import type { BatchRunner, EventsDal } from '../events/events-dal';
 import type { CustomParser, LogEvent } from '../parsers/normalise-fns';
-import type { EngineEvent, RaisedAlert, SigmaEngine } from '../sigma/sigma-engine';
+import type { RaisedAlert, SigmaEngine } from '../sigma/sigma-engine';
 import { inlineNormaliser, type Normaliser } from './normaliser';
 
 /** One line as a listener received it, with the source it was resolved to. */
@@ -23,12 +23,14 @@ export type PipelineStats = {
   failedBatches: number;
   queued: number;
   alerts: number;
+  /** Batches parsed, encoded and matched on the parse worker (the rest ran inline). */
+  offThread: number;
 };
 
 export type IngestPipelineDeps = {
   db: Kysely<any>;
   events: EventsDal;
-  engine: Pick<SigmaEngine, 'evaluate'>;
+  engine: Pick<SigmaEngine, 'evaluate' | 'apply'>;
   /** Stores the alerts a batch raised (after the batch committed). */
   onAlerts(alerts: RaisedAlert[]): Promise<void>;
   /** Operator-defined parsers that are active. */
@@ -61,7 +63,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
   const normaliser = deps.normaliser ?? inlineNormaliser();
   const queue: Array<{ item: IngestItem; owner: Pending | null }> = [];
   const waiters: Array<() => void> = [];
-  const stats: PipelineStats = { accepted: 0, committed: 0, shed: 0, failedBatches: 0, queued: 0, alerts: 0 };
+  const stats: PipelineStats = { accepted: 0, committed: 0, shed: 0, failedBatches: 0, queued: 0, alerts: 0, offThread: 0 };
   let active = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
@@ -91,20 +93,22 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     stats.queued = queue.length;
     releaseWaiters();
     try {
-      const { rows, encoded } = await normaliser.run(
-        take.map((t) => t.item),
-        deps.customParsers(),
-      );
+      const items = take.map((t) => t.item);
+      const batch = await normaliser.run(items, deps.customParsers());
       const now = new Date();
       const days = deps.retentionDays();
-      const ids = await deps.events.writeBatch(rows, { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) }, (run) => touchSources(rows, run), encoded);
-      stats.committed += rows.length;
+      const ids = await deps.events.writeBatch(batch.kind === 'rows' ? batch.rows : batch, { from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 2 * 86_400_000) }, (run) => touchSources(items, run));
+      stats.committed += items.length;
+      if (batch.kind === 'encoded') stats.offThread += 1;
       // Acknowledge: every owner whose last item is in this committed batch is done.
       for (const { owner } of take) {
         if (owner && --owner.left === 0) owner.resolve();
       }
-      const engineEvents: EngineEvent[] = rows.map((r, i) => ({ id: ids[i]!, ts: r.ts, tenantId: r.tenantId, parser: r.parser, raw: r.raw, fields: r.fields }));
-      const alerts = deps.engine.evaluate(engineEvents);
+      // A worker matched the detection rules already; the stateful half (alerts, correlation windows) runs here.
+      const alerts =
+        batch.kind === 'rows'
+          ? deps.engine.evaluate(batch.rows.map((r, i) => ({ id: ids[i]!, ts: r.ts, tenantId: r.tenantId, parser: r.parser, raw: r.raw, fields: r.fields })))
+          : deps.engine.apply(batch.matches, ids);
       if (alerts.length) {
         stats.alerts += alerts.length;
         await deps.onAlerts(alerts).catch((err: unknown) => deps.logger?.error({ err }, 'storing alerts failed'));
@@ -126,7 +130,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     }
   }
 
-  async function touchSources(rows: EventRow[], run: BatchRunner): Promise<void> {
+  async function touchSources(rows: readonly IngestItem[], run: BatchRunner): Promise<void> {
     const counts = new Map<string, number>();
     for (const r of rows) if (r.sourceId) counts.set(r.sourceId, (counts.get(r.sourceId) ?? 0) + 1);
     const now = new Date();

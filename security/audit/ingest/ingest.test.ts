@@ -5,12 +5,17 @@ import { createSocket } from 'node:dgram';
 import { connect as tcpConnect } from 'node:net';
 import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
+import type { Worker } from 'node:worker_threads';
 import test from 'ava';
 import { sql } from 'kysely';
 import { auditModule } from '../../../core/audit';
 import { createTestDatabase, TEST_POSTGRES_ADMIN_URL } from '../../../core/db/testing';
 import { systemActor } from '../../../core/authz';
 import { createLogAudit, logAuditModule, searchSchema } from '../index';
+import { builtinRuleTexts } from '../rules/rules-service';
+import { createSigmaEngine } from '../sigma/sigma-engine';
+import { parseSigmaYaml } from '../sigma/sigma-fns';
+import { createIngestPipeline } from './ingest-pipeline';
 import { inlineNormaliser, workerNormaliser } from './normaliser';
 
 const actor = { ...systemActor('t'), kind: 'account' as const, loginId: 'sec', roles: ['secadmin'] };
@@ -247,11 +252,11 @@ test.serial('lines parsed and COPY-encoded on the parse worker store exactly wha
     const custom = [{ name: 'his', kind: 'kv' as const, mapping: { user: 'user.name', action: 'event.action', ip: 'source.ip' }, program: 'his-app' }];
     const viaWorker = await worker.run(items, custom);
     const viaInline = await inline.run(items, custom);
-    t.truthy(viaWorker.encoded, 'the worker encodes for COPY');
-    t.is(viaInline.encoded, null);
-    t.deepEqual(viaWorker.rows, viaInline.rows);
+    if (viaWorker.kind !== 'encoded' || viaInline.kind !== 'rows') return t.fail('the worker encodes for COPY, inline parsing gives rows');
+    t.is(viaWorker.ends.length, lines.length);
+    t.deepEqual(viaWorker.ts, viaInline.rows.map((r) => r.ts));
     const window = { from: new Date(now.getTime() - 86_400_000), to: new Date(now.getTime() + 86_400_000) };
-    const a = await la.events.writeBatch(viaWorker.rows, window, async () => {}, viaWorker.encoded);
+    const a = await la.events.writeBatch(viaWorker, window, async () => {});
     const b = await la.events.writeBatch(viaInline.rows, window, async () => {});
     const read = async (ids: number[]) =>
       (await sql<Record<string, unknown>>`select ts, host(source_ip) as ip, user_name, event_action, message, raw, fields, severity, parser from logaudit.events where id = any(${ids}::bigint[]) order by ts desc`.execute(d.db)).rows;
@@ -265,6 +270,130 @@ test.serial('lines parsed and COPY-encoded on the parse worker store exactly wha
     t.truthy(stored.find((r) => r.raw === 'no header at all \\N with a NUL byte'));
   } finally {
     await worker.close();
+    await la.stop();
+    await d.close();
+  }
+});
+
+test.serial('with the Sigma rules on the parse worker, the same lines store the same events and raise the same alerts as inline, rule changes included', async (t) => {
+  const CORPORA = process.env.YIYUN_CORPORA ?? path.resolve(__dirname, '../../../../shared/corpora');
+  const ssh = readFileSync(path.join(CORPORA, 'loghub/OpenSSH/OpenSSH_2k.log'), 'utf8').split('\n').filter(Boolean);
+  const web = [
+    '198.51.100.7 - - [25/Nov/2026:10:00:00 +0000] "GET /index.php?id=1%27%20or%201=1-- HTTP/1.1" 200 12 "-" "sqlmap/1.7"',
+    '198.51.100.7 - - [25/Nov/2026:10:00:01 +0000] "GET /../../etc/passwd HTTP/1.1" 400 12 "-" "curl/8"',
+    '<86>Nov 25 10:00:02 web1 sudo: mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/tmp ; USER=root ; COMMAND=/bin/bash',
+    ...['10.0.0.1', '10.0.0.2', '172.16.0.9'].map((ip, i) => `<38>Nov 25 10:${10 + i}:00 web1 sshd[${i}]: Accepted password for dr.li from ${ip} port 5000 ssh2`),
+  ];
+  const TENANT = '00000000-0000-4000-8000-0000000000a6';
+  const run = async (parseWorker: boolean) => {
+    const d = await createTestDatabase('postgres', [auditModule(), logAuditModule()]);
+    const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+    dbUrl.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(d.db)).rows[0]!.db}`;
+    // One writer: batches commit in order, so both modes see the same event order and the result is deterministic.
+    const la = createLogAudit({ db: d.db, audit: noAudit, tenants: { exists: async () => true }, writers: 1, batchSize: 300, copyUrl: dbUrl.toString(), parseWorker, fullTextOpenDay: false });
+    try {
+      await la.init();
+      const item = (line: string, tenantId: string | null, at: string) => ({ line, sourceId: null, tenantId, parser: 'auto', peerIp: '192.0.2.1', receivedAt: new Date(at) });
+      await la.pipeline.submit(ssh.map((l, i) => item(l, i % 2 ? TENANT : null, '2026-01-05T00:00:00Z')));
+      await la.pipeline.submit(web.map((l) => item(l, TENANT, '2026-11-25T12:00:00Z')));
+      await la.pipeline.drain();
+      // A rule disabled between batches: the worker must match the next batch without it.
+      const agent = (await la.rules.list(actor, { offset: 0, limit: 500 })).items.find((r) => r.title === 'Attack tool user agent');
+      t.truthy(agent);
+      await la.rules.setEnabled(actor, agent!.id, false);
+      // And a rule imported between batches: only a worker that got the new set can match it.
+      await la.rules.importYaml(actor, { enabled: true, yaml: 'title: wget in an access log\nid: 6a000000-0000-4000-8000-00000000e601\nlevel: low\nlogsource: {category: webserver}\ndetection: {sel: {c-useragent|startswith: Wget}, condition: sel}\n' });
+      const later = [...web.slice(0, 2), '198.51.100.8 - - [25/Nov/2026:11:00:02 +0000] "GET / HTTP/1.1" 200 12 "-" "Wget/1.21"'];
+      await la.pipeline.submit(later.map((l) => item(l.replace('10:00:0', '11:00:0'), TENANT, '2026-11-25T12:00:00Z')));
+      await la.pipeline.drain();
+      const events = (await sql<{ id: string; ts: Date; tenant_id: string | null; raw: string; fields: unknown; user_name: string | null; source_ip: string | null }>`select id, ts, tenant_id, raw, fields, user_name, host(source_ip) as source_ip from logaudit.events order by id`.execute(d.db)).rows;
+      const rank = new Map(events.map((e, i) => [String(e.id), i]));
+      const alerts = (await sql<{ rule_id: string; rule_title: string; severity: string; tags: string[]; tenant_id: string | null; group_key: unknown; event_ids: string[]; first_seen: Date; last_seen: Date }>`select rule_id, rule_title, severity, tags, tenant_id, group_key, event_ids, first_seen, last_seen from logaudit.alerts`.execute(d.db)).rows;
+      return {
+        stats: la.pipeline.stats(),
+        events: events.map(({ id: _id, ...e }) => e),
+        // Ids come from each database's sequence: compare the alerts' events by their position in the stream.
+        // Alert ids are random (uuid): compare them sorted.
+        alerts: alerts.map((a) => ({ ...a, event_ids: a.event_ids.map((id) => rank.get(String(id))) })).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1)),
+        disabledRule: agent!.id,
+      };
+    } finally {
+      await la.stop();
+      await d.close();
+    }
+  };
+  const inline = await run(false);
+  const worker = await run(true);
+  t.is(inline.stats.offThread, 0);
+  t.true(worker.stats.offThread >= 9, `every batch went through the worker (${worker.stats.offThread})`);
+  t.is(worker.stats.failedBatches, 0);
+  t.is(worker.events.length, ssh.length + web.length + 3);
+  t.deepEqual(worker.events, inline.events);
+  t.true(inline.alerts.length >= 10, `${inline.alerts.length} alerts`);
+  t.deepEqual(worker.alerts, inline.alerts);
+  const brute = inline.alerts.filter((a) => a.rule_title === 'SSH brute force from one address');
+  t.true(brute.some((a) => (a.group_key as Record<string, string>)['source.ip'] === '183.62.140.253'), 'the brute-force correlation fires on the Loghub sample');
+  t.true(new Set(brute.map((a) => a.tenant_id)).size === 2, 'correlation groups are per tenant');
+  t.truthy(inline.alerts.find((a) => a.rule_title === 'One account logged in from many addresses'));
+  for (const title of ['SQL injection in an access log', 'Path traversal in an access log', 'User not in sudoers ran sudo']) t.truthy(inline.alerts.find((a) => a.rule_title === title), title);
+  t.is(inline.alerts.filter((a) => a.rule_id === inline.disabledRule).length, 1, 'the disabled rule fired before, not after');
+  t.is(inline.alerts.filter((a) => a.rule_title === 'SQL injection in an access log').length, 2);
+  t.is(inline.alerts.filter((a) => a.rule_title === 'wget in an access log').length, 1, 'the imported rule fired');
+});
+
+test('with two worker threads each gets the rules, and concurrent batches match what the main thread\'s engine matches', async (t) => {
+  const started: Worker[] = [];
+  const normaliser = workerNormaliser(undefined, { threads: 2, started: (w) => started.push(w) });
+  try {
+    t.is(started.length, 2);
+    const texts = builtinRuleTexts();
+    normaliser.setRules(texts);
+    const now = new Date('2026-11-26T03:00:00Z');
+    const batch = (tag: string) =>
+      ['<38>Nov 26 02:00:00 gw sshd[9]: Failed password for root from 203.0.113.7 port 22 ssh2', '<86>Nov 26 02:00:01 web1 sudo: mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/tmp ; USER=root ; COMMAND=/bin/bash', '198.51.100.7 - - [26/Nov/2026:02:00:02 +0000] "GET /../../etc/passwd HTTP/1.1" 400 12 "-" "sqlmap/1.7"', `<13>Nov 26 02:00:03 h app: nothing to see ${tag}`].map((line) => ({ line, sourceId: null, tenantId: null, parser: 'auto', peerIp: null, receivedAt: now }));
+    const [a, b] = await Promise.all([normaliser.run(batch('a'), []), normaliser.run(batch('b'), [])]);
+    const engine = createSigmaEngine(texts.flatMap((y) => parseSigmaYaml(y)));
+    const inline = await inlineNormaliser().run(batch('a'), []);
+    if (a!.kind !== 'encoded' || b!.kind !== 'encoded' || inline.kind !== 'rows') return t.fail('both batches went to a worker');
+    const want = engine.match(inline.rows).map((m) => [m.i, m.rules]);
+    t.true(want.length >= 3, 'ssh, sudo and web lines match shipped rules');
+    t.deepEqual(a!.matches.map((m) => [m.i, m.rules]), want);
+    t.deepEqual(b!.matches.map((m) => [m.i, m.rules]), want);
+  } finally {
+    await normaliser.close();
+  }
+});
+
+test.serial('a parse worker that dies fails the batch it held (not acknowledged, not stored) and later batches run inline, rules included', async (t) => {
+  const d = await createTestDatabase('postgres', [auditModule(), logAuditModule()]);
+  const dbUrl = new URL(TEST_POSTGRES_ADMIN_URL);
+  dbUrl.pathname = `/${(await sql<{ db: string }>`select current_database() as db`.execute(d.db)).rows[0]!.db}`;
+  const la = createLogAudit({ db: d.db, audit: noAudit, tenants: { exists: async () => true }, copyUrl: dbUrl.toString() });
+  let thread: Worker | null = null;
+  const normaliser = workerNormaliser(undefined, { started: (w) => (thread = w) });
+  try {
+    await la.init();
+    normaliser.setRules(builtinRuleTexts());
+    const pipeline = createIngestPipeline({ db: d.db, events: la.events, engine: la.engine, onAlerts: (a) => la.alerts.store(a), customParsers: () => [], retentionDays: () => 180, normaliser, writers: 1, batchSize: 2000 });
+    const now = new Date();
+    const lines = (tag: string) => Array.from({ length: 2000 }, (_, i) => ({ line: `<38>Nov 26 02:00:${String(i % 60).padStart(2, '0')} gw sshd[9]: Failed password for root from 203.0.113.${i % 3} port 22 ssh2 ${tag}`, sourceId: null, tenantId: null, parser: 'auto', peerIp: null, receivedAt: now }));
+    const stored = async (tag: string) => Number((await sql<{ n: number }>`select count(*)::int as n from logaudit.events where raw like ${`%${tag}`}`.execute(d.db)).rows[0]!.n);
+    // The batch is posted to the worker synchronously by submit(); the worker dies before it answers.
+    const held = pipeline.submit(lines('held-batch'));
+    t.truthy(thread);
+    await thread!.terminate();
+    await t.throwsAsync(held, { message: /exited/ });
+    t.is(await stored('held-batch'), 0, 'the failed batch was not written');
+    t.like(pipeline.stats(), { failedBatches: 1, offThread: 0 });
+    await pipeline.submit(lines('after-death'));
+    t.is(await stored('after-death'), 2000, 'the next batch ran inline and committed');
+    t.like(pipeline.stats(), { failedBatches: 1, offThread: 0, committed: 2000 });
+    await pipeline.drain();
+    const brute = await sql<{ n: number }>`select count(*)::int as n from logaudit.alerts where rule_title = 'SSH brute force from one address'`.execute(d.db);
+    t.true(brute.rows[0]!.n >= 3, 'the main thread\'s engine evaluated the inline batch');
+    await pipeline.stop();
+  } finally {
+    await normaliser.close();
     await la.stop();
     await d.close();
   }

@@ -1,33 +1,54 @@
 /**
- * Body of the parse worker thread: normalises a batch of lines and encodes each row for COPY, so that the main
- * thread is left with the Sigma rules and the database (two cores, both used). Pure work: no database, no state but
- * the operator's active parsers, which the main thread sends when they change.
+ * Body of the parse worker thread: normalises a batch of lines, encodes each row for COPY and matches the detection
+ * rules, so that the main thread is left with the correlation state and the database (two cores, both used). No
+ * database and no state but the operator's active parsers and the enabled rules, which the main thread sends (as
+ * YAML, compiled here) when they change; only the COPY text, the times and the matches go back.
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeCopyTail } from '../events/copy-fns';
 import type { EventRow } from '../events/events-dal';
 import { normalise, type CustomParser } from '../parsers/normalise-fns';
+import { createSigmaEngine } from '../sigma/sigma-engine';
+import { parseSigmaYaml, type SigmaRule } from '../sigma/sigma-fns';
 import type { ParseRequest, ParseResponse } from './normaliser';
 
 let custom: readonly CustomParser[] = [];
+const engine = createSigmaEngine();
 
 parentPort?.on('message', (req: ParseRequest) => {
   let res: ParseResponse;
+  const transfer: ArrayBuffer[] = [];
   try {
     if (req.custom) custom = req.custom;
-    const rows: EventRow[] = new Array<EventRow>(req.items.length);
-    const encoded: string[] = new Array<string>(req.items.length);
-    for (let i = 0; i < req.items.length; i++) {
-      const it = req.items[i]!;
-      const receivedAt = new Date(it.receivedAt);
-      const ev = it.event ?? normalise(it.line, { now: receivedAt, peerIp: it.peerIp, parser: it.parser, custom });
-      const row: EventRow = { ...ev, receivedAt, tenantId: it.tenantId, sourceId: it.sourceId };
-      rows[i] = row;
-      encoded[i] = encodeCopyTail(row);
+    if (req.rules) {
+      const compiled: SigmaRule[] = [];
+      for (const y of req.rules) {
+        try {
+          compiled.push(...parseSigmaYaml(y));
+        } catch {
+          // The main thread compiled these already; one that fails here is skipped there too.
+        }
+      }
+      engine.load(compiled);
     }
-    res = { id: req.id, rows, encoded };
+    const n = req.lines.length;
+    const rows: EventRow[] = new Array<EventRow>(n);
+    const ts = new Float64Array(n);
+    const ends = new Uint32Array(n);
+    let tails = '';
+    for (let i = 0; i < n; i++) {
+      const receivedAt = new Date(req.receivedAt[i]!);
+      const ev = req.events?.[i] ?? normalise(req.lines[i]!, { now: receivedAt, peerIp: req.peerIps[i]!, parser: req.parsers[i]!, custom });
+      const row: EventRow = { ...ev, receivedAt, tenantId: req.tenantIds[i]!, sourceId: req.sourceIds[i]! };
+      rows[i] = row;
+      tails += encodeCopyTail(row);
+      ends[i] = tails.length;
+      ts[i] = row.ts.getTime();
+    }
+    res = { id: req.id, ts, tails, ends, matches: engine.match(rows, true) };
+    transfer.push(ts.buffer, ends.buffer);
   } catch (err) {
     res = { id: req.id, error: err instanceof Error ? err.message : String(err) };
   }
-  parentPort!.postMessage(res);
+  parentPort!.postMessage(res, transfer);
 });

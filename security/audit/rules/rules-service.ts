@@ -26,7 +26,7 @@ export function builtinRuleTexts(dir = path.join(__dirname, '..', 'sigma', 'rule
 }
 
 /** Sigma rules: shipped and imported, enabled or not; every change reloads the engine and is audited. */
-export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTrail, 'record'>; onChange(rules: SigmaRule[]): void }) {
+export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTrail, 'record'>; onChange(rules: SigmaRule[], sources: string[]): void }) {
   const { db, audit } = deps;
 
   let version = '';
@@ -40,14 +40,17 @@ export function createRulesService(deps: { db: Kysely<any>; audit: Pick<AuditTra
     version = await storedVersion();
     const r = await sql<RuleRow>`select * from logaudit.rules where enabled order by id`.execute(db);
     const compiled: SigmaRule[] = [];
+    // The YAML of what compiled, in the same order: compiled rules hold functions, so a parse worker recompiles these.
+    const sources: string[] = [];
     for (const row of r.rows) {
       try {
         compiled.push(...parseSigmaYaml(row.yaml));
+        sources.push(row.yaml);
       } catch {
         // A rule that no longer compiles (after an engine change) is skipped rather than stopping detection.
       }
     }
-    deps.onChange(compiled);
+    deps.onChange(compiled, sources);
     return compiled;
   }
 

@@ -20,6 +20,15 @@ export const FIELD_MAP: Record<string, string[]> = {
 /** An event as the engine sees it: stored id, time, tenant and fields. */
 export type EngineEvent = { id: number; ts: Date; tenantId: string | null; parser: string; raw: string; fields: Record<string, unknown> };
 
+/** What the stateless detection half reads of an event (no stored id needed: it may run before the id exists). */
+export type MatchEvent = Pick<EngineEvent, 'ts' | 'tenantId' | 'parser' | 'raw' | 'fields'>;
+
+/**
+ * One event of a batch that matched detection rules: its index in the batch, time (ms), tenant, the rule ids in
+ * load order, and the fields the stateful half reads (all of them inline; only what correlations need from a worker).
+ */
+export type EventMatch = { i: number; ts: number; tenantId: string | null; rules: string[]; fields: Record<string, unknown> };
+
 /** An alert the engine raises; the service stores it. */
 export type RaisedAlert = {
   ruleId: string;
@@ -135,13 +144,16 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
   // Detection rules referenced by a correlation with generate=false raise no alert of their own.
   let silent = new Set<string>();
   let byRef = new Map<string, CorrelationRule[]>();
+  let byId = new Map<string, DetectionRule>();
+  // Per detection rule, the fields (as the correlations name them) that the correlations it feeds read.
+  let needs = new Map<string, string[]>();
   const state = new Map<string, Map<string, GroupState>>();
   // Candidate detection rules (in load order) per logsource signature; most events meet a handful of the rules.
   let candidates = new Map<string, DetectionRule[]>();
   // Signatures carry process names from the wire: bound the map so a sender cannot grow it without limit.
   const MAX_SIGNATURES = 4096;
 
-  function candidatesOf(e: EngineEvent): readonly DetectionRule[] {
+  function candidatesOf(e: MatchEvent): readonly DetectionRule[] {
     const sig = logsourceSignature(e);
     if (sig === null) return detections.filter((r) => logsourceMatches(r.logsource, e));
     let list = candidates.get(sig);
@@ -166,6 +178,19 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
       }
     }
     for (const key of [...state.keys()]) if (!correlations.some((c) => c.id === key)) state.delete(key);
+    byId = new Map();
+    needs = new Map();
+    for (const r of detections) {
+      if (!byId.has(r.id)) byId.set(r.id, r);
+      const fields = new Set<string>();
+      for (const ref of [r.id, ...(r.name ? [r.name] : [])]) {
+        for (const c of byRef.get(ref) ?? []) {
+          for (const g of c.groupBy) fields.add(c.aliases[g]?.[ref] ?? g);
+          if (c.condition.field) fields.add(c.condition.field);
+        }
+      }
+      if (fields.size) needs.set(r.id, [...fields]);
+    }
   }
   load(initial);
 
@@ -266,16 +291,22 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
     g.quietUntil = t + c.timespanMs;
   }
 
-  return {
+  const api = {
     load,
     /** Rules loaded, by kind. */
     counts: () => ({ detection: detections.length, correlation: correlations.length }),
 
-    /** Runs every rule over a batch of stored events (in order); returns the alerts raised. */
-    evaluate(events: readonly EngineEvent[]): RaisedAlert[] {
-      const out: RaisedAlert[] = [];
-      for (const e of events) {
+    /**
+     * The stateless half: the detection rules each event of a batch matches, in event order and rule load order.
+     * `compact` (the parse worker) keeps of each matching event only the fields the correlations fed by its rules
+     * read, so that little crosses back to the main thread; otherwise the event's own fields object is referenced.
+     */
+    match(events: readonly MatchEvent[], compact = false): EventMatch[] {
+      const out: EventMatch[] = [];
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
         const view = viewOf(e);
+        let rules: string[] | null = null;
         for (const r of candidatesOf(e)) {
           let hit = false;
           try {
@@ -283,10 +314,35 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
           } catch {
             hit = false;
           }
-          if (!hit) continue;
+          if (hit) (rules ??= []).push(r.id);
+        }
+        if (!rules) continue;
+        let fields = e.fields;
+        if (compact) {
+          fields = {};
+          for (const id of rules) for (const f of needs.get(id) ?? []) if (!(f in fields)) fields[f] = fieldOf(e.fields, f);
+        }
+        out.push({ i, ts: e.ts.getTime(), tenantId: e.tenantId, rules, fields });
+      }
+      return out;
+    },
+
+    /**
+     * The stateful half, on one thread: alerts of the matched detection rules and the correlation windows they feed.
+     * `ids[m.i]` is the stored id of the matched event. A rule id this engine no longer has (rules reloaded while the
+     * batch was matched elsewhere) is skipped.
+     */
+    apply(matches: readonly EventMatch[], ids: readonly number[]): RaisedAlert[] {
+      const out: RaisedAlert[] = [];
+      for (const m of matches) {
+        const ts = new Date(m.ts);
+        const e: EngineEvent = { id: ids[m.i]!, ts, tenantId: m.tenantId, parser: '', raw: '', fields: m.fields };
+        for (const id of m.rules) {
+          const r = byId.get(id);
+          if (!r) continue;
           const refs = [r.id, ...(r.name ? [r.name] : [])];
           if (!refs.some((x) => silent.has(x))) {
-            out.push({ ruleId: r.id, title: r.title, level: r.level, tags: r.tags, tenantId: e.tenantId, groupKey: {}, eventIds: [e.id], firstSeen: e.ts, lastSeen: e.ts });
+            out.push({ ruleId: r.id, title: r.title, level: r.level, tags: r.tags, tenantId: e.tenantId, groupKey: {}, eventIds: [e.id], firstSeen: ts, lastSeen: ts });
           }
           for (const ref of refs) for (const c of byRef.get(ref) ?? []) feedCorrelation(c, ref, e, out);
         }
@@ -294,11 +350,17 @@ export function createSigmaEngine(initial: readonly SigmaRule[] = []) {
       return out;
     },
 
+    /** Runs every rule over a batch of stored events (in order); returns the alerts raised. */
+    evaluate(events: readonly EngineEvent[]): RaisedAlert[] {
+      return api.apply(api.match(events), events.map((e) => e.id));
+    },
+
     /** Forgets every open window (tests, rule reloads). */
     reset(): void {
       state.clear();
     },
   };
+  return api;
 }
 
 export type SigmaEngine = ReturnType<typeof createSigmaEngine>;

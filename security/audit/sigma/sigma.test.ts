@@ -284,3 +284,43 @@ test('a rule needs a title, a detection or a correlation with a condition', (t) 
   t.throws(() => compileRule({ id: 'x', title: 'x', correlation: { type: 'event_count', rules: ['a'], timespan: '1h' } }), { message: /needs a condition/ });
   t.throws(() => compileRule({ id: 'x', title: 'x', correlation: { type: 'event_count', rules: ['a'], timespan: '1 fortnight', condition: { gte: 1 } } }), { message: /timespan/ });
 });
+
+test('the stateless half sends only the fields correlations read, and applying it elsewhere raises what evaluate raises: aliases, value_count, value_sum, tenants', (t) => {
+  const rules = (): SigmaRule[] => [
+    ...parseSigmaYaml(base('login', '{event.action: login}')),
+    ...parseSigmaYaml(base('xfer', '{event.action: transfer}')),
+    ...parseSigmaYaml(base('noisy', '{event.action: noise}')),
+    ...parseSigmaYaml('title: from-many\nid: from-many\ncorrelation: {type: value_count, rules: [login], group-by: [user.name], timespan: 10m, condition: {field: source.ip, gte: 3}}'),
+    ...parseSigmaYaml('title: login-then-xfer\nid: ltx\ncorrelation:\n  type: temporal\n  rules: [login, xfer]\n  group-by: [who]\n  timespan: 5m\n  aliases: {who: {login: user.name, xfer: destination.user.name}}'),
+    ...parseSigmaYaml('title: big\nid: big\ncorrelation: {type: value_sum, rules: [xfer], group-by: [destination.user.name], timespan: 5m, condition: {field: bytes, gt: 100}}'),
+  ];
+  const t0 = Date.parse('2026-11-25T10:00:00Z');
+  const events: EngineEvent[] = [];
+  for (let i = 0; i < 80; i++) {
+    const tenantId = i >= 40 ? 'a' : null;
+    const at = new Date(t0 + i * 7_000);
+    const kind = i % 4;
+    const fields: Record<string, unknown> =
+      kind === 0 ? { 'event.action': 'login', 'user.name': `u${i % 3}`, 'source.ip': `10.0.0.${i % 5}`, message: 'x'.repeat(50) }
+      : kind === 1 ? { 'event.action': 'transfer', 'destination.user.name': `u${i % 3}`, bytes: 30 + i, 'url.original': '/y' }
+      : kind === 2 ? { 'event.action': 'noise', 'user.name': 'z' }
+      : { 'event.action': 'other' };
+    events.push({ ...ev({ ...fields, _parser: 'json' }, at), tenantId });
+  }
+  const inline = createSigmaEngine(rules()).evaluate(events);
+  const worker = createSigmaEngine(rules());
+  const main = createSigmaEngine(rules());
+  const matches = worker.match(events, true);
+  // A clone as postMessage would make it: only plain data crosses.
+  const sent = structuredClone(matches);
+  t.deepEqual(sent, matches);
+  const login = sent.find((m) => m.rules.includes('login-id'))!;
+  t.deepEqual(Object.keys(login.fields).sort(), ['source.ip', 'user.name'], 'a login carries its group-by, alias and value fields only');
+  const xfer = sent.find((m) => m.rules.includes('xfer-id'))!;
+  t.deepEqual(Object.keys(xfer.fields).sort(), ['bytes', 'destination.user.name']);
+  t.deepEqual(sent.find((m) => m.rules.includes('noisy-id'))!.fields, {}, 'a rule no correlation reads sends no fields');
+  const applied = main.apply(sent, events.map((e) => e.id));
+  t.deepEqual([...new Set(inline.map((a) => a.ruleId))].sort(), ['big', 'from-many', 'ltx', 'noisy-id']);
+  t.deepEqual(new Set(inline.map((a) => a.tenantId)), new Set([null, 'a']));
+  t.deepEqual(applied, inline);
+});
