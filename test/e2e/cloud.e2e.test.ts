@@ -266,6 +266,34 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
         await page.locator('form').first().waitFor();
       }
     }
+    // Another hospital shares an image with this one: offered as pending until accepted here, then listed.
+    const other = await admin.post('/api/tenants', { code: 'lc-zhongyi', name: '凉城县中医院', kind: 'county_hospital', zone: 'liangcheng-dmz', quota });
+    t.is(other.status, 201, JSON.stringify(other.body));
+    const otherAcc = await admin.post('/api/accounts', { loginId: 'zhongyi.it', displayName: '信息科王工', roles: ['tenant-admin'], tenantId: other.body.id });
+    t.is(otherAcc.status, 201, JSON.stringify(otherAcc.body));
+    const owner = new ApiClient(server.base);
+    await loginThroughFirstSteps(owner, 'zhongyi.it', otherAcc.body.initialPassword as string, 'Changed#Zhongyi2026');
+    const img = await owner.post('/api/cloud/images', { name: 'zy-his-win', format: 'vhd', osType: 'windows', sizeGb: 30 });
+    t.is(img.status, 201, JSON.stringify(img.body));
+    const imgId = img.body.id as string;
+    for (let i = 0; i < 120 && (await owner.get(`/api/cloud/images/${imgId}`)).body.status !== 'active'; i++) await new Promise((r) => setTimeout(r, 500));
+    t.is((await owner.call('PUT', `/api/cloud/images/${imgId}/visibility`, { visibility: 'shared' })).status, 200);
+    t.is((await owner.post(`/api/cloud/images/${imgId}/members`, { tenantId: tenant.body.id })).status, 201);
+    await page.goto(`${base}/images`);
+    const offer = page.locator(`[data-testid="image-share-${imgId}"]`);
+    await offer.getByText('待接受').waitFor();
+    await offer.locator('[data-testid="image-share-accept"]').click();
+    await offer.getByText('已接受').waitFor();
+    const sharedRow = page.locator('.RaList-main tr', { hasText: 'zy-his-win' });
+    await sharedRow.waitFor();
+    t.is(await sharedRow.getByRole('button', { name: '删除' }).count(), 0, 'another tenant\'s image offers no delete');
+    await sharedRow.getByText('zy-his-win').click();
+    await page.waitForURL(new RegExp(`/images/${imgId}/show$`));
+    await page.getByText('VHD').first().waitFor();
+    t.is(await page.getByRole('button', { name: '删除' }).count(), 0, 'nor on its page');
+    t.deepEqual((await owner.get(`/api/cloud/images/${imgId}/members`)).body.items.map((m: { status: string }) => m.status), ['accepted']);
+    await shot(page, '14-image-share');
+    mark('image share accepted');
     await page.goto(`${base}/quota`);
     await page.locator('[data-testid="quota-vms"]', { hasText: '4 / 50' }).waitFor();
     await page.goto(`${base}/orders`);

@@ -111,12 +111,26 @@ export const ImageList = () => (
         <DataTable.Col source="status"><StatusField /></DataTable.Col>
         <DataTable.Col source="createdAt"><DateTimeField source="createdAt" /></DataTable.Col>
         <DataTable.Col label="cloud.common.actions" disableSort>
-          <RowActions><DeleteButton mutationMode="pessimistic" /></RowActions>
+          <OwnImageActions />
         </DataTable.Col>
       </DataTable>
     </List>
   </>
 );
+
+/**
+ * Whether the record is this tenant's own image (a platform account manages any): an image shared with this tenant
+ * is listed and shown here but belongs to another, which alone deletes it or changes its sharing.
+ */
+const useOwnImage = (): boolean => {
+  const r = useRecordContext<CloudResource>();
+  const { identity } = useGetIdentity();
+  const myTenant = (identity as Identity | undefined)?.me.account.tenantId ?? null;
+  return !!r && (!myTenant || r.tenantId === myTenant);
+};
+
+const OwnImageActions = () => (useOwnImage() ? <RowActions><DeleteButton mutationMode="pessimistic" /></RowActions> : null);
+const OwnImageDelete = () => (useOwnImage() ? <DeleteButton mutationMode="pessimistic" /> : null);
 
 /** Import a RAW, VHD or QCOW2 image (converted to raw: the conversion is recorded as a step). */
 export const ImageCreate = () => (
@@ -158,14 +172,15 @@ const Sharing = () => {
   const notify = useNotify();
   const refresh = useRefresh();
   const { permissions, can } = usePerms();
+  const own = useOwnImage();
   const admin = permissions.includes('cloud.admin');
   const current = String(r?.spec.visibility ?? 'private');
   const [visibility, setVisibility] = useState(current);
   const [tenantId, setTenantId] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => setVisibility(current), [current]);
-  const members = useQuery({ queryKey: ['cloud', 'image-members', r?.id, r?.updatedAt], queryFn: () => dp.cloudGet<{ items: Member[] }>(`images/${r!.id}/members`), enabled: !!r && current === 'shared', retry: false });
-  if (!r || !(can('images', 'operate') || admin)) return null;
+  const members = useQuery({ queryKey: ['cloud', 'image-members', r?.id, r?.updatedAt], queryFn: () => dp.cloudGet<{ items: Member[] }>(`images/${r!.id}/members`), enabled: !!r && own && current === 'shared', retry: false });
+  if (!r || !own || !(can('images', 'operate') || admin)) return null;
   const run = async (fn: () => Promise<unknown>, after?: () => void) => {
     setBusy(true);
     try {
@@ -220,7 +235,7 @@ const Sharing = () => {
 };
 
 export const ImageShow = () => (
-  <CloudShow hideSpec={['steps']}>
+  <CloudShow hideSpec={['steps']} deletable={false} actions={<OwnImageDelete />}>
     <SectionCard title="resources.images.sections.steps"><Steps /></SectionCard>
     <Box sx={{ mt: 2 }}><Sharing /></Box>
   </CloudShow>
