@@ -164,10 +164,14 @@ export const bastionBench: BenchModule = {
       const rssPer = (after.rss - before.rss) / IDLE / 1024;
       const heapPer = (after.heapUsed + after.external - before.heapUsed - before.external) / IDLE / 1024;
       const idleRows = [] as typeof rows;
-      idleRows.push({ measure: `${IDLE} idle sessions: gateway RSS per session`, value: rssPer, unit: 'KB', ratio: null, target: '≤ 200', met: rssPer <= 200 });
+      // The process's RSS already holds what the 100 MB transfers left behind, so its growth can read below zero;
+      // the target is judged on the larger of the two measures.
+      const perSession = Math.max(rssPer, heapPer);
+      idleRows.push({ measure: `${IDLE} idle sessions: gateway RSS growth per session`, value: rssPer, unit: 'KB', ratio: null, target: null, met: null });
       idleRows.push({ measure: `${IDLE} idle sessions: JS heap + external per session`, value: heapPer, unit: 'KB', ratio: null, target: null, met: null });
+      idleRows.push({ measure: `${IDLE} idle sessions: memory per session (larger of the two)`, value: perSession, unit: 'KB', ratio: null, target: '≤ 200', met: perSession <= 200 });
       const perRound: string[] = [];
-      let met = rssPer <= 200;
+      let met = perSession <= 200;
       for (const [kind, f] of Object.entries(kinds)) {
         const ratios: number[] = [];
         const dMs: number[] = [];
