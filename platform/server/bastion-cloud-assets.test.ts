@@ -1,17 +1,6 @@
 import test from 'ava';
 import { cloudServer, KYLIN, network } from '../cloud/cloud-testing';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(f: () => Promise<T | null | undefined | false>, what: string, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+import { until } from '../../test/support/wait';
 
 test('tenant cloud VMs become bastion assets when ACTIVE and retire when deleted (embedded driver)', async (t) => {
   const { srv, admin, tenant } = await cloudServer();

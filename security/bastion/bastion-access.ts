@@ -58,6 +58,8 @@ export function createBastionAccess(deps: BastionAccessDeps) {
   const now = deps.now ?? (() => new Date());
   let cache: { at: number; adminCidrs: string[]; macRules: MacRule[] } | null = null;
   const forget = () => (cache = null);
+  /** A change of the admin ranges or MAC rules; the cache forgets after the commit, so no reload can keep the old rows. */
+  const change = <T>(fn: (tx: Kysely<any>) => Promise<T>): Promise<T> => db.transaction().execute(fn).finally(forget);
 
   async function ownKey(actor: Actor, id: string) {
     const k = await r().selectFrom('bastion.operator_keys').selectAll().where('id', '=', id).executeTakeFirst();
@@ -113,8 +115,7 @@ export function createBastionAccess(deps: BastionAccessDeps) {
     async addAdminSource(actor: Actor, input: { cidr: string; note?: string | null }) {
       const cidr = normaliseCidr(input.cidr);
       if (!cidr) throw new InputError(`${input.cidr} is not an address range`, { code: 'bastion.bad_cidr', fields: [{ path: 'body.cidr', message: 'CIDR such as 10.20.1.0/24' }] });
-      forget();
-      return db.transaction().execute(async (tx) => {
+      return change(async (tx) => {
         if (await r(tx).selectFrom('bastion.admin_sources').select('id').where('cidr', '=', cidr).executeTakeFirst()) throw new ConflictError(`${cidr} is declared already`, { code: 'bastion.admin_source_exists' });
         const row = await r(tx).insertInto('bastion.admin_sources').values({ cidr, note: input.note ?? null, created_by: actor.loginId }).returningAll().executeTakeFirstOrThrow();
         await audit.record({ actor, action: 'bastion_admin_source.added', target: { type: 'bastion_admin_source', id: row.id }, after: sourceOut(row) }, tx);
@@ -122,8 +123,7 @@ export function createBastionAccess(deps: BastionAccessDeps) {
       });
     },
     async removeAdminSource(actor: Actor, id: string) {
-      forget();
-      await db.transaction().execute(async (tx) => {
+      await change(async (tx) => {
         const row = await r(tx).deleteFrom('bastion.admin_sources').where('id', '=', id).returningAll().executeTakeFirst();
         if (!row) throw new NotFoundError('no such admin source', { code: 'bastion.admin_source_not_found' });
         await audit.record({ actor, action: 'bastion_admin_source.removed', target: { type: 'bastion_admin_source', id }, before: sourceOut(row) }, tx);
@@ -142,8 +142,7 @@ export function createBastionAccess(deps: BastionAccessDeps) {
       const cidrs = input.sourceCidrs.map((c) => normaliseCidr(c));
       const badCidr = input.sourceCidrs.find((_c, i) => !cidrs[i]);
       if (badCidr !== undefined) throw new InputError(`${badCidr} is not an address range`, { code: 'bastion.bad_cidr', fields: [{ path: 'body.sourceCidrs', message: 'CIDR' }] });
-      forget();
-      return db.transaction().execute(async (tx) => {
+      return change(async (tx) => {
         if (await r(tx).selectFrom('bastion.mac_rules').select('id').where('name', '=', input.name).executeTakeFirst()) throw new ConflictError(`a MAC rule named ${input.name} exists`, { code: 'bastion.mac_rule_exists' });
         const row = await r(tx)
           .insertInto('bastion.mac_rules')
@@ -155,8 +154,7 @@ export function createBastionAccess(deps: BastionAccessDeps) {
       });
     },
     async deleteMacRule(actor: Actor, id: string) {
-      forget();
-      await db.transaction().execute(async (tx) => {
+      await change(async (tx) => {
         const row = await r(tx).deleteFrom('bastion.mac_rules').where('id', '=', id).returningAll().executeTakeFirst();
         if (!row) throw new NotFoundError('no such MAC rule', { code: 'bastion.mac_rule_not_found' });
         await audit.record({ actor, action: 'bastion_mac_rule.deleted', target: { type: 'bastion_mac_rule', id }, before: macRuleOut(row) }, tx);

@@ -4,6 +4,7 @@ import { randomBytes, sm3Hex, sm3OtpAt, totpAt } from '../../core/crypto';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps, startTestServer } from '../../test/support/test-server';
 import { validateAsciicast } from './asciicast-fns';
 import { freePort, startTestSshd, type TestSshd } from './sshd-testing';
+import { until } from '../../test/support/wait';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 let server: Server;
@@ -59,16 +60,6 @@ function exec(c: Client, cmd: string): Promise<{ code: number | null; out: strin
       ch.on('close', () => resolve({ code, out, err }));
     });
   });
-}
-
-async function until<T>(f: () => T | Promise<T>, what: string, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test.before(async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { freePort } from '../bastion/sshd-testing';
+import { freePort } from '../../test/support/free-port';
 
 export type TestMariadb = { port: number; cert: string; stop(): Promise<void> };
 

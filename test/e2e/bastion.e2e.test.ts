@@ -5,6 +5,7 @@ import { totpAt } from '../../core/crypto/totp';
 import { startTestSshd, type TestSshd } from '../../security/bastion/sshd-testing';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
 import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, prerequisites, screenshots, sleep, startServer, stopServer, type Server, type TestDatabase, watchPage, loginWithTotp } from './e2e-support';
+import { until } from '../support/wait';
 
 /**
  * The bastion in the console, the way the security team meets it: `yiyun serve` over a fresh PostgreSQL
@@ -16,16 +17,6 @@ import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, prerequisites,
  */
 
 const { shot, clear } = screenshots('bastion');
-
-async function until<T>(f: () => Promise<T | null | undefined | false>, what: string, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** An account made by the admin and taken through its first login over the API (password change + TOTP). */
 async function account(server: Server, admin: ApiClient, loginId: string, roles: string[], password: string): Promise<{ client: ApiClient; secret: string }> {

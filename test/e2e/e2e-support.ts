@@ -2,14 +2,16 @@ import type { ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
+import { freePort } from '../support/free-port';
 import { ADMIN_PASSWORD } from '../support/test-server';
 import { totpAt } from '../../core/crypto/totp';
+
+export { freePort };
 
 /**
  * What the browser tests share: a real `yiyun serve` child process over a database of their own, free ports,
@@ -29,16 +31,6 @@ export const UI_TIMEOUT_MS = 30_000;
 /** How long a missing console build is waited for: another `npm run build` may be rewriting dist/console. */
 const CONSOLE_BUILD_WAIT_MS = 60_000;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

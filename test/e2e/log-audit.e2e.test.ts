@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../support/test-server';
 import { UI_TIMEOUT_MS, createDatabase, freePort, launchChromium, prerequisites, screenshots, sleep, startServer, stopServer, tempDir, type Server, type TestDatabase, watchPage, loginWithTotp } from './e2e-support';
+import { until } from '../support/wait';
 
 const run = promisify(execFile);
 const { shot, clear } = screenshots('log-audit');
@@ -35,15 +36,7 @@ async function logger(args: string[], file: string): Promise<void> {
   }
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000) => until(fn, what, ms, 300);
 
 /**
  * The log audit end to end, the way the issue's new user meets it: `yiyun serve` with syslog over TCP and UDP,

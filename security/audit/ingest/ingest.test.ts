@@ -17,6 +17,7 @@ import { createSigmaEngine } from '../sigma/sigma-engine';
 import { parseSigmaYaml } from '../sigma/sigma-fns';
 import { createIngestPipeline } from './ingest-pipeline';
 import { inlineNormaliser, workerNormaliser } from './normaliser';
+import { until } from '../../../test/support/wait';
 
 const actor = { ...systemActor('t'), kind: 'account' as const, loginId: 'sec', roles: ['secadmin'] };
 const noAudit = { record: async () => ({ seq: 0, hash: '' }) };
@@ -29,16 +30,6 @@ function selfSigned(): { cert: string; key: string } {
     return { cert: readFileSync(path.join(dir, 'c.pem'), 'utf8'), key: readFileSync(path.join(dir, 'k.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -80,7 +71,7 @@ test.serial('syslog over UDP, TCP (octet counting and newline framing) and TLS, 
     // Acknowledged means committed: both lines are there the moment the answer arrives.
     t.is(await count('http-marker'), 2);
 
-    await waitFor(async () => (await count('udp-marker')) === 1 && (await count('octet-marker')) === 1 && (await count('newline-marker')) === 2 && (await count('tls-marker')) === 1);
+    await until(async () => (await count('udp-marker')) === 1 && (await count('octet-marker')) === 1 && (await count('newline-marker')) === 2 && (await count('tls-marker')) === 1, 'a line over each transport', 10_000, 50);
     const octet = await sql<{ raw: string }>`select raw from logaudit.events where raw like '%octet-marker%'`.execute(d.db);
     t.true(octet.rows[0]!.raw.endsWith('one\nwith a newline inside'), 'octet counting keeps a newline inside a message');
     const zhang = await sql<{ user_name: string; source_id: string }>`select user_name, source_id from logaudit.events where raw like '%http-marker a%'`.execute(d.db);
@@ -177,7 +168,7 @@ test.serial('kill -9 of the ingest process mid-stream loses nothing it acknowled
       }
     };
     const senders = [sender(), sender(), sender(), sender()];
-    await waitFor(async () => acked.length >= 10, 20_000);
+    await until(async () => acked.length >= 10, 'ten acknowledged batches', 20_000, 50);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     stop = true;

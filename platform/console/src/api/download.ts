@@ -10,3 +10,8 @@ export function saveBlob(blob: Blob, fileName: string): void {
   // Give the browser time to start the download before the URL goes.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
+
+/** Saves text as a file (a private key shown once after issuing, a detached signature, an inventory export). */
+export function saveText(name: string, text: string, type = 'application/x-pem-file'): void {
+  saveBlob(new Blob([text], { type }), name);
+}

@@ -7,7 +7,8 @@ import { choicesOf } from '../../components/choices';
 import { FormGrid, FormHeading } from '../../components/Section';
 import type { YiyunDataProvider } from '../../providers/dataProvider';
 import { CERT_PROFILES, type IssueResult } from '../crypto/types';
-import { PemBlock, saveText } from './CertificateFields';
+import { PemBlock } from './CertificateFields';
+import { saveText } from '../../api/download';
 
 /** "a, b\nc" → ['a','b','c']; empty → undefined (the API's lists are optional). */
 const listOf = (v: unknown): string[] | undefined => {

@@ -34,14 +34,3 @@ export const PemBlock = ({ pem, testId }: { pem: string; testId?: string }) => (
   </Box>
 );
 
-/** Saves text as a file in the browser (private keys shown once after issuing). */
-export function saveText(name: string, text: string, type = 'application/x-pem-file'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

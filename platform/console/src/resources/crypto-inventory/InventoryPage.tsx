@@ -7,7 +7,7 @@ import { DateTimeText, Mono } from '../../components/fields';
 import { SectionCard } from '../../components/Section';
 import { usePerms } from '../../components/usePerms';
 import type { YiyunDataProvider } from '../../providers/dataProvider';
-import { saveText } from '../certificates/CertificateFields';
+import { saveText } from '../../api/download';
 import { CRL_URL } from '../crypto/config';
 import type { CaAuthority, CryptoInventory } from '../crypto/types';
 import { FlowTable } from '../ferry-transfers/TransferList';

@@ -5,7 +5,7 @@ import { Title, useNotify, useTranslate } from 'react-admin';
 import { api } from '../../api/http';
 import { SectionCard } from '../../components/Section';
 import { usePerms } from '../../components/usePerms';
-import { saveText } from '../certificates/CertificateFields';
+import { saveText } from '../../api/download';
 import { cryptoActions, type ImportParameters } from '../crypto/config';
 import type { KmsKey } from '../crypto/types';
 import { base64ToText, fileToBase64, textToBase64 } from '../signing/base64';

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Title, useNotify, useTranslate } from 'react-admin';
 import { SectionCard } from '../../components/Section';
 import { usePerms } from '../../components/usePerms';
-import { saveText } from '../certificates/CertificateFields';
+import { saveText } from '../../api/download';
 import { cryptoActions, type SignatureCheck } from '../crypto/config';
 import { fileToBase64, MAX_PAYLOAD_BYTES, textToBase64 } from './base64';
 
