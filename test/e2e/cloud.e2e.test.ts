@@ -289,7 +289,9 @@ test.serial('cloud console: a tenant builds its network, VMs from a template, a 
     t.is(await sharedRow.getByRole('button', { name: '删除' }).count(), 0, 'another tenant\'s image offers no delete');
     await sharedRow.getByText('zy-his-win').click();
     await page.waitForURL(new RegExp(`/images/${imgId}/show$`));
-    await page.getByText('VHD').first().waitFor();
+    // The import steps card is on the image's own page only; by then its toolbar is drawn.
+    await page.getByText('导入步骤').waitFor();
+    await page.waitForLoadState('networkidle');
     t.is(await page.getByRole('button', { name: '删除' }).count(), 0, 'nor on its page');
     t.deepEqual((await owner.get(`/api/cloud/images/${imgId}/members`)).body.items.map((m: { status: string }) => m.status), ['accepted']);
     await shot(page, '14-image-share');

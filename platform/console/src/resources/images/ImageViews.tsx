@@ -124,9 +124,11 @@ export const ImageList = () => (
  */
 const useOwnImage = (): boolean => {
   const r = useRecordContext<CloudResource>();
-  const { identity } = useGetIdentity();
-  const myTenant = (identity as Identity | undefined)?.me.account.tenantId ?? null;
-  return !!r && (!myTenant || r.tenantId === myTenant);
+  const { identity, isPending } = useGetIdentity();
+  // Until the identity is known nobody owns anything: a receiving tenant must never see the owner's controls flash up.
+  if (!r || isPending || !identity) return false;
+  const myTenant = (identity as Identity).me.account.tenantId ?? null;
+  return !myTenant || r.tenantId === myTenant;
 };
 
 const OwnImageActions = () => (useOwnImage() ? <RowActions><DeleteButton mutationMode="pessimistic" /></RowActions> : null);
