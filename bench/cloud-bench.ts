@@ -79,12 +79,19 @@ export async function prepareCloudBench() {
     // What autovacuum does after a bulk load: statistics and the visibility map (index-only page scans).
     await sql`vacuum analyze cloud.resources`.execute(db);
     const seedSeconds = (performance.now() - seedStart) / 1000;
+    // The bastion mirrors every ACTIVE VM as an asset (one audited insert each): let it catch up with the bulk load
+    // first, so the measurement sees the steady state and not 10,000 background inserts. A second pass starts only
+    // after any pass that began before the load.
+    const assets = srv.ctx.rooms.get('bastion')?.exports?.bastionVmAssets as { sync(): Promise<unknown> } | undefined;
+    const mirrorStart = performance.now();
+    if (assets) for (let pass = 0; pass < 2; pass++) await assets.sync();
+    const mirrorSeconds = (performance.now() - mirrorStart) / 1000;
 
     const check = await fetch(`${srv.url}/api/cloud/vms?limit=${PAGE}&offset=0`, { headers: { cookie: c.cookie ?? '' } });
     const first = (await check.json()) as { total: number; items: unknown[] };
     if (first.total !== VMS || first.items.length !== PAGE) throw new Error(`listing does not see the seeded VMs: ${JSON.stringify(first).slice(0, 200)}`);
     const pages = Array.from({ length: Math.floor(VMS / PAGE) }, (_, i) => `/api/cloud/vms?limit=${PAGE}&offset=${i * PAGE}`);
-    return { srv, client: c, net, pages, seedSeconds };
+    return { srv, client: c, net, pages, seedSeconds, mirrorSeconds };
   } catch (e) {
     await srv.cleanup();
     throw e;
@@ -92,7 +99,7 @@ export async function prepareCloudBench() {
 }
 
 async function run(): Promise<BenchReport> {
-  const { srv, client: c, net, pages, seedSeconds } = await prepareCloudBench();
+  const { srv, client: c, net, pages, seedSeconds, mirrorSeconds } = await prepareCloudBench();
   try {
     const common = { url: srv.url, headers: { cookie: c.cookie ?? '' }, seconds: SECONDS, connections: CONNECTIONS };
     const hello = await load({ ...common, paths: ['/healthz'], warmupSeconds: 1 });
@@ -111,7 +118,7 @@ async function run(): Promise<BenchReport> {
       columns: ['case', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'],
       rows: [row('GET /healthz (hello world)', hello), row(`GET /api/cloud/vms?limit=${PAGE}&offset=… (${VMS} VMs)`, list), row('POST /api/cloud/vms (create through the API)', create)],
       notes: [
-        `${VMS} VMs seeded in bulk in ${seedSeconds.toFixed(1)} s; ${CONNECTIONS} keep-alive connections, ${SECONDS} s per case, PostgreSQL; load generator ${IN_PROCESS ? "in the server's process" : 'in a child process (like pgbench)'}, the same for every case`,
+        `${VMS} VMs seeded in bulk in ${seedSeconds.toFixed(1)} s (the bastion's asset mirror caught up in ${mirrorSeconds.toFixed(1)} s before measuring); ${CONNECTIONS} keep-alive connections, ${SECONDS} s per case, PostgreSQL; load generator ${IN_PROCESS ? "in the server's process" : 'in a child process (like pgbench)'}, the same for every case`,
         `listing / hello-world = ${ratio.toFixed(2)} (target ≥ 0.30: ${ratioMet ? 'met' : 'NOT met'}); listing p95 = ${list.p95.toFixed(1)} ms (target < 100 ms: ${p95Met ? 'met' : 'NOT met'})`,
         `VM create: ${create.reqPerSec.toFixed(1)} VMs/s through the API (each: quota lock, NIC + port, system volume, placement, audit, order)`,
       ],

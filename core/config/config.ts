@@ -18,6 +18,8 @@ export const settingsSchema = z
     PORT: intInRange(0, 65535).default(8080),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: z.string().url().optional(),
+    // PostgreSQL only: a parameterised SQL text goes out as a named (prepared) statement from its Nth execution on (0 = never).
+    YIYUN_DB_PREPARE_THRESHOLD: intInRange(0, 1_000_000).default(3),
     YIYUN_DATA_DIR: z.string().min(1).default('.yiyun'),
     YIYUN_ZONE: z.enum(['liangcheng-dmz', 'liangcheng-internet', 'dev']).default('liangcheng-dmz'),
     YIYUN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { createStatementNamer, DEFAULT_PREPARE_THRESHOLD, nameRepeatedStatements } from './statement-names';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -19,7 +20,13 @@ export type Database = {
 };
 
 export type OpenDatabaseOptions =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** Send a parameterised SQL text as a named (prepared) statement from its Nth execution on; 0 = never. Default 3. */
+      prepareThreshold?: number;
+    }
   | { kind: 'pglite'; dataDir: string | 'memory' };
 
 /** The handle a room's DAL works on, typed with the room's own tables. */
@@ -38,7 +45,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const namer = createStatementNamer({ threshold: opts.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: nameRepeatedStatements(pool, namer) }) });
     const u = new URL(opts.url);
     return {
       kind: 'postgres',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -15,6 +15,7 @@ import type { Metrics } from './metrics';
 import { buildOpenApi, permissionTable } from './openapi';
 import { inputErrorFromZod, problemHandler } from './problem';
 import type { RouteDef } from './route';
+import { dispatchByPrefix, type Registration } from './route-dispatch';
 
 export type Readiness = { ready: boolean; checks: Record<string, unknown> };
 
@@ -68,7 +69,8 @@ function assertCsrf(req: Request, actor: Actor, publicOrigin?: string): void {
   }
 }
 
-function mount(router: express.Router, def: RouteDef, deps: HttpAppDeps): void {
+/** The route's registration: its handler chain is built once, whichever routers it is added to. */
+function routeRegistration(def: RouteDef, deps: HttpAppDeps): Registration {
   const handler = async (req: Request, res: Response) => {
     res.locals.routePattern = def.path;
     const requestId = String(res.getHeader('x-request-id'));
@@ -113,15 +115,19 @@ function mount(router: express.Router, def: RouteDef, deps: HttpAppDeps): void {
   };
   // Bodies are parsed per route, so an upload route can take more than the server-wide limit.
   const parseBody = express.json({ limit: def.maxBodyBytes ?? deps.maxBodyBytes, strict: true });
-  router[def.method](def.path, parseBody, (req: Request, res: Response, next: NextFunction) => {
+  const run = (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
-  });
+  };
+  return { path: def.path, kind: 'route', addTo: (router) => router[def.method](def.path, parseBody, run) };
 }
 
 /** The express application: security headers, request ids, logging, limits, routes, console and errors. */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API bodies: it hashes every response (SHA-1 over a whole list page) for a conditional GET that API
+  // clients do not make; the console's static files keep theirs (serve-static sets its own from the file).
+  app.set('etag', false);
   app.set('trust proxy', deps.trustProxy);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
@@ -184,22 +190,29 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const apiLimiter = limiter(deps.rateLimitPerMinute, 'rate_limited');
   const loginLimiter = limiter(deps.loginRateLimitPerMinute, 'auth.rate_limited');
 
+  // Everything below is matched in this order, as on one router; the dispatcher only skips what cannot match.
+  const registrations: Registration[] = [];
+  for (const def of deps.routes) {
+    if (def.rateLimit === 'login') {
+      const limitLogin: RequestHandler = (req, res, next) => (req.method === def.method.toUpperCase() ? loginLimiter(req, res, next) : next());
+      registrations.push({ path: def.path, kind: 'middleware', addTo: (router) => router.use(def.path, limitLogin) });
+    }
+    registrations.push(routeRegistration(def, deps));
+  }
+  const openapi = buildOpenApi(deps.routes, { title: 'yiyun API', version: deps.version });
+  const table = permissionTable(deps.routes, deps.rolePermissions);
+  const notFound: RequestHandler = (req, _res, next) => next(new NotFoundError(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`, { code: 'route.not_found' }));
+  registrations.push(
+    { path: '/api/openapi.json', kind: 'route', addTo: (router) => router.get('/api/openapi.json', (_req, res) => void res.json(openapi)) },
+    { path: '/api/permissions', kind: 'route', addTo: (router) => router.get('/api/permissions', (_req, res) => void res.json({ items: table, total: table.length })) },
+    // Inside every group, so an OPTIONS request under /api ends here as before instead of in a group's automatic answer.
+    { path: '/api', kind: 'middleware', addTo: (router) => router.use('/api', notFound) },
+  );
+
   const api = express.Router();
   api.use(apiLimiter);
   api.use(cookieParser());
-  for (const def of deps.routes) {
-    if (def.rateLimit === 'login') api.use(def.path, (req, res, next) => (req.method === def.method.toUpperCase() ? loginLimiter(req, res, next) : next()));
-    mount(api, def, deps);
-  }
-  const openapi = buildOpenApi(deps.routes, { title: 'yiyun API', version: deps.version });
-  api.get('/api/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
-  const table = permissionTable(deps.routes, deps.rolePermissions);
-  api.get('/api/permissions', (_req, res) => {
-    res.json({ items: table, total: table.length });
-  });
-  api.use('/api', (req, _res, next) => next(new NotFoundError(`no API route ${req.method} ${req.originalUrl.split('?')[0]}`, { code: 'route.not_found' })));
+  api.use(dispatchByPrefix(registrations));
   app.use(api);
 
   if (deps.consoleDir && existsSync(path.join(deps.consoleDir, 'index.html'))) {

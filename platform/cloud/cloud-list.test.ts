@@ -10,7 +10,7 @@ import { resourceSchema } from './cloud-schemas';
 /*
  * The list routes send a body the database builds (`listJson`). It must be the very answer the row path gives
  * (`list` → `toView` → the response schema → JSON), for every kind of value a resource holds, on both engines.
- * And the remembered totals must follow every write made through the DAL.
+ * And the remembered totals and page starts must follow every write made through the DAL.
  */
 
 const dbs = new Map<string, Promise<Database>>();
@@ -96,5 +96,48 @@ for (const kind of testDatabaseKinds()) {
     t.is((await dal.list({ ...page, status: 'ACTIVE' })).total, 5);
     await sql`update cloud.resources set next_status = 'SHUTOFF', next_at = now() - interval '1 second' where id = ${ids[4]!}`.execute(db);
     t.is((await dal.list({ ...page, status: 'ACTIVE' })).total, 4);
+  });
+
+  test.serial(`${kind}: paging from remembered page starts gives the pages an offset gives, in every sort order`, async (t) => {
+    const { db } = await open(kind);
+    // A clock that stands still: what is remembered stays remembered however slow the engine is here.
+    const dal = createCloudDal(db, { now: () => 0 });
+    const tenantId = kind === 'pglite' ? '51111111-1111-4111-8111-111111111111' : '52222222-2222-4222-8222-222222222222';
+    for (let i = 0; i < 23; i++) await dal.insert({ tenant_id: tenantId, zone: 'liangcheng-dmz', kind: 'vm', name: `vm-${i % 7}`, status: 'ACTIVE', created_by: 't' });
+    // Ties in the sort column (three rows per creation time, names repeated) and microseconds a Date cannot hold.
+    await sql`update cloud.resources r set created_at = timestamptz '2026-03-01 08:00:00.000001+00' + (n.k / 3) * interval '0.0007 seconds'
+      from (select id, row_number() over (order by id) as k from cloud.resources where tenant_id = ${tenantId}) n where r.id = n.id`.execute(db);
+    dal.forgetTotals();
+    const rowPage = async (f: ListFilter) => JSON.parse(JSON.stringify(shaped.parse({ items: (await dal.list(f)).rows.map(toView), total: (await dal.list(f)).total })));
+    const orders: Pick<ListFilter, 'sort' | 'order'>[] = [{ sort: 'createdAt', order: 'desc' }, { sort: 'createdAt', order: 'asc' }, { sort: 'name', order: 'asc' }, { sort: 'name', order: 'desc' }];
+    for (const o of orders) {
+      const page = (offset: number): ListFilter => ({ kind: 'vm', tenantId, offset, limit: 5, ...o });
+      // In order twice (the second walk seeks from every start the first remembered), then jumping about.
+      for (const offset of [0, 5, 10, 15, 20, 25, 0, 5, 10, 15, 20, 25, 20, 3, 12, 7, 22, 1]) {
+        t.deepEqual(JSON.parse(await dal.listJson(page(offset))), await rowPage(page(offset)), `${o.sort} ${o.order} offset ${offset}`);
+      }
+      const seen = new Set<string>();
+      for (let offset = 0; offset < 23; offset += 5) for (const v of JSON.parse(await dal.listJson(page(offset))).items) seen.add(v.id);
+      t.is(seen.size, 23, `${o.sort} ${o.order}: every row once`);
+    }
+
+    // A start is remembered until a write through the DAL (or forgetTotals after one elsewhere): a row removed
+    // behind the DAL's back does not shift the pages after it until then.
+    const page = (offset: number): ListFilter => ({ kind: 'vm', tenantId, offset, limit: 5, sort: 'createdAt', order: 'desc' });
+    const before = JSON.parse(await dal.listJson(page(10))).items.map((v: { id: string }) => v.id);
+    const firstOfPage0 = JSON.parse(await dal.listJson(page(0))).items[0].id;
+    await sql`delete from cloud.resources where id = ${firstOfPage0}`.execute(db);
+    t.deepEqual(JSON.parse(await dal.listJson(page(10))).items.map((v: { id: string }) => v.id), before, 'seeks from the remembered start');
+    dal.forgetTotals();
+    const after = JSON.parse(await dal.listJson(page(10)));
+    t.deepEqual(after, await rowPage(page(10)));
+    t.is(after.items[0].id, before[1], 'after forgetting, the page moves up by the removed row');
+    // A write through the DAL forgets as it writes.
+    const inserted = await dal.insert({ tenant_id: tenantId, zone: 'liangcheng-dmz', kind: 'vm', name: 'vm-new', status: 'ACTIVE', created_by: 't' });
+    await sql`update cloud.resources set created_at = timestamptz '2026-03-01 08:00:00.0000005+00' where id = ${inserted.id}`.execute(db);
+    dal.forgetTotals();
+    await dal.listJson(page(20));
+    await dal.remove(inserted.id);
+    t.deepEqual(JSON.parse(await dal.listJson(page(20))), await rowPage(page(20)), 'a delete through the DAL forgets the starts');
   });
 }

@@ -65,7 +65,7 @@ export type AppContext = {
 /** Opens the database the settings name: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
 export function openConfiguredDatabase(settings: Settings): Promise<Database> {
   return settings.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: settings.DATABASE_URL })
+    ? openDatabase({ kind: 'postgres', url: settings.DATABASE_URL, prepareThreshold: settings.YIYUN_DB_PREPARE_THRESHOLD })
     : openDatabase({ kind: 'pglite', dataDir: path.resolve(settings.YIYUN_DATA_DIR) });
 }
 

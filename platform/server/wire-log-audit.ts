@@ -80,7 +80,7 @@ export const logAuditWiring: RoomWiring = {
  */
 export async function startLogAuditRole(settings: Settings, logger: Logger): Promise<{ la: LogAudit; stop(): Promise<void> }> {
   if (!settings.DATABASE_URL) throw new Error('yiyun run log-audit needs DATABASE_URL (PostgreSQL shared with yiyun serve)');
-  const database = await openDatabase({ kind: 'postgres', url: settings.DATABASE_URL });
+  const database = await openDatabase({ kind: 'postgres', url: settings.DATABASE_URL, prepareThreshold: settings.YIYUN_DB_PREPARE_THRESHOLD });
   await runMigrations(database.db, logAuditWiring.modules);
   const noAudit = {
     // The ingest role changes no configuration; system records it would write go to the log only.
