@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Kind, ResourceView } from './cloud-schemas';
 import { parseTagFilter } from './cloud-fns';
-import { LISTED_JSON_COLUMNS, listedJson, utcTextToTimestamptz, type ListedJsonRow } from './list-json';
+import { LISTED_JSON_COLUMNS, listedJson, TENANT_COLUMN, utcTextToTimestamptz, type ListedJsonRow } from './list-json';
 import { createListMemory, type SeekKey } from './list-memory';
 
 export type ResourceRow = {
@@ -111,7 +111,7 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
       first = first.where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<' : '>')} (${value}, ${seek.id}::uuid)`);
     }
     return filtered(db, f)
-      .select(LISTED_JSON_COLUMNS as never)
+      .select((ownRowsOnly(f) ? LISTED_JSON_COLUMNS : sql`${LISTED_JSON_COLUMNS}, ${TENANT_COLUMN}`) as never)
       .where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<=' : '>=')} (${first})`)
       .orderBy(col, f.order)
       .orderBy('id', f.order)
@@ -162,6 +162,9 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
     if (key !== null) memory.rememberTotal(key, n, epoch);
     return n;
   }
+
+  /** Whether every row of the list is the filter's tenant's own (an image list also holds public and shared images). */
+  const ownRowsOnly = (f: Pick<ListFilter, 'tenantId' | 'kind'>) => f.tenantId !== null && f.kind !== 'image';
 
   function filtered(tx: Kysely<any>, f: Omit<ListFilter, 'offset' | 'limit' | 'sort' | 'order'>) {
     // The kind is one of the route table's constants, never the caller's text: written into the statement, it lets
@@ -217,7 +220,8 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
       const last = rows[rows.length - 1];
       if (key !== null && last) memory.rememberStart(key, `${f.sort}|${f.order}`, f.offset + rows.length, sortValueOf(last, f.sort)!, last.id, epoch);
       let items = '[';
-      for (let i = 0; i < rows.length; i++) items += (i ? ',' : '') + listedJson(rows[i]!);
+      const page = { kind: f.kind, tenantId: ownRowsOnly(f) ? f.tenantId : null };
+      for (let i = 0; i < rows.length; i++) items += (i ? ',' : '') + listedJson(rows[i]!, page);
       return `{"items":${items}],"total":${await total(f, rows.length, tx)}}`;
     },
 

@@ -34,9 +34,11 @@ for (const kind of testDatabaseKinds()) {
     for (let i = 0; i < 13; i++) {
       await dal.insert({
         tenant_id: tenantId, zone: 'liangcheng-dmz', kind: 'vm', name: i % 3 ? `his-app-${i}` : `影像-"引号"\\${i}\u2028`, status: i % 4 ? 'ACTIVE' : 'BUILD', created_by: 't',
-        description: i % 2 ? null : `第 ${i} 台`, parent_id: i % 5 ? null : parent.id, vcpus: i, ram_gb: 2 * i, size_gb: 0,
+        // Control characters and a time-like text in user strings stay as they are (only the database's own time
+        // markers are rewritten).
+        description: i % 2 ? null : i === 4 ? `x\u00012026-01-01 00:00:00\u0001y` : `第 ${i} 台`, parent_id: i % 5 ? null : parent.id, vcpus: i, ram_gb: 2 * i, size_gb: 0,
         spec: { flavor: 'c1.1c2g', ips: [`10.0.0.${i}`], ratio: 1.5, nested: { ok: i % 2 === 0, none: null }, big: 12345678901 },
-        tags: i % 2 ? { env: 'prod', 'app/名': 'his' } : {},
+        tags: i % 2 ? { env: 'prod', 'app/名': 'his' } : i === 6 ? { note: '\u00012026-01-01 00:00:00.5\u0001' } : {},
       });
     }
     // Microseconds in the stored times (the API shows milliseconds), a timed transition that has already
@@ -56,6 +58,9 @@ for (const kind of testDatabaseKinds()) {
       { tag: 'env=prod' },
       { status: 'ACTIVE', limit: 3 },
       { parentId: parent.id },
+      // A platform reader's list over every tenant: each row carries its own tenant.
+      { tenantId: null, limit: 7 },
+      { tenantId: null, offset: 3, limit: 7, sort: 'name', order: 'asc' },
     ];
     for (const f of filters) {
       const full: ListFilter = { kind: 'vm', tenantId, offset: 0, limit: 50, sort: 'createdAt', order: 'desc', ...f };
@@ -63,6 +68,17 @@ for (const kind of testDatabaseKinds()) {
       const expected = JSON.parse(JSON.stringify(shaped.parse({ items: rows.map(toView), total })));
       t.deepEqual(JSON.parse(await dal.listJson(full)), expected, JSON.stringify(f));
     }
+    // A tenant's image list also holds another tenant's public and shared images: each row keeps its owner.
+    const owner = kind === 'pglite' ? '33333333-3333-4333-8333-333333333333' : '34444444-4444-4444-8444-444444444444';
+    const shared = await dal.insert({ tenant_id: owner, zone: 'liangcheng-dmz', kind: 'image', name: 'zy-his-win', status: 'active', created_by: 't', spec: { visibility: 'shared' } });
+    await dal.insert({ tenant_id: owner, zone: 'liangcheng-dmz', kind: 'image', name: 'kylin-public', status: 'active', created_by: 't', spec: { visibility: 'public' } });
+    await dal.insert({ tenant_id: tenantId, zone: 'liangcheng-dmz', kind: 'image', name: 'own', status: 'active', created_by: 't', spec: { visibility: 'private' } });
+    await sql`insert into cloud.image_members (image_id, tenant_id, added_by, status) values (${shared.id}, ${tenantId}, 't', 'accepted')`.execute(db);
+    const images: ListFilter = { kind: 'image', tenantId, offset: 0, limit: 50, sort: 'name', order: 'asc' };
+    const imageList = JSON.parse(await dal.listJson(images));
+    t.deepEqual(imageList, JSON.parse(JSON.stringify(shaped.parse({ items: (await dal.list(images)).rows.map(toView), total: 3 }))));
+    t.deepEqual(imageList.items.map((i: { name: string; tenantId: string }) => [i.name, i.tenantId === owner]).sort(), [['kylin-public', true], ['own', false], ['zy-his-win', true]]);
+
     const all = JSON.parse(await dal.listJson({ kind: 'vm', tenantId, offset: 0, limit: 50, sort: 'createdAt', order: 'desc' }));
     t.is(all.items.length, 13);
     t.true(all.items.some((v: { status: string; vcpus: number }) => v.status === 'ACTIVE' && v.vcpus === 4), 'the effective status is listed');

@@ -9,17 +9,20 @@ import { sql } from 'kysely';
  * Output names differ from the table's columns on purpose: ORDER BY prefers an output column of the same name, and
  * a text `created_at` would sort as text, without the index.
  */
-export const LISTED_JSON_COLUMNS = sql`id, tenant_id, zone, kind, name, description,
+export const LISTED_JSON_COLUMNS = sql`id, zone, name, description,
   case when next_at is not null and next_at <= now() then next_status else status end as effective_status,
   parent_id, spec::text as spec_json, tags::text as tags_json, vcpus, ram_gb, size_gb,
   (deleted_at at time zone 'UTC')::text as deleted_utc, (purge_after at time zone 'UTC')::text as purge_utc,
   (created_at at time zone 'UTC')::text as created_utc, (updated_at at time zone 'UTC')::text as updated_utc`;
 
+/** A list over every tenant (platform readers) also needs each row's tenant; a tenant's own list knows it. */
+export const TENANT_COLUMN = sql`tenant_id`;
+
 export type ListedJsonRow = {
   id: string;
-  tenant_id: string;
+  /** Only in a list over every tenant (see TENANT_COLUMN). */
+  tenant_id?: string;
   zone: string;
-  kind: string;
   name: string;
   description: string | null;
   effective_status: string;
@@ -50,10 +53,13 @@ export const utcTextToTimestamptz = (s: string) => `${s}+00`;
 const str = (s: string | null) => (s === null ? 'null' : JSON.stringify(s));
 const time = (s: string | null) => (s === null ? 'null' : `"${utcTextToJson(s)}"`);
 
-/** One listed row as the JSON object the list routes answer with. */
-export function listedJson(r: ListedJsonRow): string {
+/**
+ * One listed row as the JSON object the list routes answer with. `kind` and, in a tenant's own list, `tenantId` are
+ * the same for every row of the page: they come from the filter, not once per row from the database.
+ */
+export function listedJson(r: ListedJsonRow, page: { kind: string; tenantId: string | null }): string {
   return (
-    `{"id":"${r.id}","tenantId":${str(r.tenant_id)},"zone":${str(r.zone)},"kind":${str(r.kind)},"name":${str(r.name)},` +
+    `{"id":"${r.id}","tenantId":${str(page.tenantId ?? r.tenant_id ?? null)},"zone":${str(r.zone)},"kind":${str(page.kind)},"name":${str(r.name)},` +
     `"description":${str(r.description)},"status":${str(r.effective_status)},"parentId":${str(r.parent_id)},` +
     `"spec":${r.spec_json},"tags":${r.tags_json},"vcpus":${r.vcpus},"ramGb":${r.ram_gb},"sizeGb":${r.size_gb},` +
     `"deletedAt":${time(r.deleted_utc)},"purgeAfter":${time(r.purge_utc)},"createdAt":${time(r.created_utc)},"updatedAt":${time(r.updated_utc)}}`
