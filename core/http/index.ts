@@ -4,3 +4,4 @@ export * from './openapi';
 export * from './problem';
 export * from './metrics';
 export * from './app';
+export * from './json-text';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, idParams, listOf, type RouteDef } from '../../core/http';
+import { defineRoute, idParams, listOf, sendJsonText, type RouteDef } from '../../core/http';
 import type { CloudService } from './cloud-service';
 import * as S from './cloud-schemas';
 
@@ -22,12 +22,12 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
   ];
   for (const [path, kind, label] of readable) {
     add(
-      // The body comes built by the database in the response schema's shape (see VIEW_JSON in cloud-dal.ts):
-      // a page of a long list is sent without parsing it into rows and serialising it again.
+      // The body comes as JSON text in the response schema's shape (see list-json.ts): a page of a long list is
+      // sent without parsing it into rows and serialising it again.
       defineRoute({
         method: 'get', path: `/api/cloud/${path}`, tag: TAG, summary: `List ${label}`, access: 'cloud.read', query: S.listQuery, response: listOf(R), raw: true,
         handler: async ({ actor, query, res }) => {
-          res.type('application/json').send(await svc.listJson(actor, kind, query));
+          sendJsonText(res, await svc.listJson(actor, kind, query));
         },
       }),
       defineRoute({ method: 'get', path: `/api/cloud/${path}/:id`, tag: TAG, summary: `Show one of the ${label}`, access: 'cloud.read', params: idParams, response: R, handler: ({ actor, params }) => svc.get(actor, kind, params.id) }),
@@ -165,6 +165,6 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     defineRoute({ method: 'get', path: '/api/cloud/zones', tag: TAG, summary: 'Every zone with its driver and hypervisor hosts', access: 'cloud.admin', handler: ({ actor }) => svc.zones(actor) }),
     defineRoute({ method: 'post', path: '/api/cloud/jobs/purge', tag: TAG, summary: 'Run the recycle-bin purge now', access: 'cloud.admin', audit: 'disk.purged', handler: () => st.purgeDue() }),
   );
-  // A change commits inside its handler: then the remembered list totals go (see createTotals in cloud-dal.ts).
+  // A change commits inside its handler: then the remembered list totals go (see list-memory.ts).
   return routes.map((r) => (r.method === 'get' ? r : { ...r, handler: (ctx) => Promise.resolve(r.handler(ctx)).finally(() => svc.forgetTotals()) }));
 }
