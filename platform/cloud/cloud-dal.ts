@@ -27,6 +27,9 @@ export type ResourceRow = {
   created_at: Date;
   updated_at: Date;
 };
+/** A resource row's columns: every read names them (the table also holds list-only text copies of spec and tags). */
+export const RESOURCE_COLUMNS = ['id', 'tenant_id', 'zone', 'kind', 'name', 'description', 'status', 'next_status', 'next_at', 'parent_id', 'provider_ref', 'spec', 'tags', 'vcpus', 'ram_gb', 'size_gb', 'deleted_at', 'purge_after', 'created_by', 'created_at', 'updated_at'] as const satisfies readonly (keyof ResourceRow)[];
+
 export type NewResource = Pick<ResourceRow, 'tenant_id' | 'zone' | 'kind' | 'name' | 'status' | 'created_by'> & Partial<Omit<ResourceRow, 'id' | 'created_at' | 'updated_at'>>;
 
 export type OrderRow = { id: string; tenant_id: string; zone: string; kind: string; action: string; resource_id: string | null; status: 'submitted' | 'running' | 'processing' | 'completed' | 'failed'; completes_at: Date | null; detail: Record<string, unknown>; created_by: string; created_at: Date; updated_at: Date };
@@ -86,7 +89,7 @@ export type ImageMemberRow = { image_id: string; tenant_id: string; added_by: st
 
 /** The tenant cloud's records: resources, orders, quota locks, overview layouts. */
 export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {}) {
-  const base = (tx: Kysely<any>) => tx.selectFrom('cloud.resources').selectAll().select(EFFECTIVE.as('status'));
+  const base = (tx: Kysely<any>) => tx.selectFrom('cloud.resources').select(RESOURCE_COLUMNS).select(EFFECTIVE.as('status'));
   const memory = createListMemory(opts.now);
 
   const SORT_COLUMN = { createdAt: 'created_at', name: 'name', status: 'status' } as const;
@@ -300,7 +303,7 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
       const row = await tx
         .insertInto('cloud.resources')
         .values({ ...r, spec: json(r.spec ?? {}), tags: json(r.tags ?? {}) })
-        .returningAll()
+        .returning(RESOURCE_COLUMNS)
         .executeTakeFirstOrThrow();
       memory.forget();
       return row as ResourceRow;
@@ -311,7 +314,7 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
       const values: Record<string, unknown> = { ...patch, updated_at: new Date() };
       if (patch.spec) values.spec = json(patch.spec);
       if (patch.tags) values.tags = json(patch.tags);
-      const row = await tx.updateTable('cloud.resources').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      const row = await tx.updateTable('cloud.resources').set(values).where('id', '=', id).returning(RESOURCE_COLUMNS).executeTakeFirstOrThrow();
       memory.forget();
       return { ...(row as ResourceRow), status: (row as ResourceRow).next_at && (row as ResourceRow).next_at! <= new Date() ? (row as ResourceRow).next_status! : (row as ResourceRow).status };
     },

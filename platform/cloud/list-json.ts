@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 
 /**
  * A listed resource written as JSON text straight from what PostgreSQL prints: jsonb columns arrive as their JSON
- * text and times as UTC text, so a page of 50 rows is neither parsed into objects (JSON.parse, Date) nor shaped
- * and serialised again. Only the keys below can leave (the response schema's, in its order); `cloud-list.test.ts`
+ * text (kept by PostgreSQL in generated columns, migration 007) and times as UTC text, so a page of 50 rows is
+ * neither parsed into objects (JSON.parse, Date) nor shaped and serialised again. Only the keys below can leave (the response schema's, in its order); `cloud-list.test.ts`
  * holds the result equal to the row path's zod-shaped answer.
  *
  * Output names differ from the table's columns on purpose: ORDER BY prefers an output column of the same name, and
@@ -11,7 +11,7 @@ import { sql } from 'kysely';
  */
 export const LISTED_JSON_COLUMNS = sql`id, zone, name, description,
   case when next_at is not null and next_at <= now() then next_status else status end as effective_status,
-  parent_id, spec::text as spec_json, tags::text as tags_json, vcpus, ram_gb, size_gb,
+  parent_id, spec_text as spec_json, tags_text as tags_json, vcpus, ram_gb, size_gb,
   (deleted_at at time zone 'UTC')::text as deleted_utc, (purge_after at time zone 'UTC')::text as purge_utc,
   (created_at at time zone 'UTC')::text as created_utc, (updated_at at time zone 'UTC')::text as updated_utc`;
 

@@ -4,7 +4,7 @@ import { systemActor, type Actor } from '../../core/authz';
 import { ConflictError, InputError } from '../../core/errors';
 import { ResourceTypes as T } from '../../policies';
 import type { CloudCore, Scope } from './cloud-core';
-import { toView, type ResourceRow } from './cloud-dal';
+import { RESOURCE_COLUMNS, toView, type ResourceRow } from './cloud-dal';
 import type * as S from './cloud-schemas';
 import type { NetworkService } from './network-service';
 
@@ -236,7 +236,7 @@ export function createStorageService(core: CloudCore, net: NetworkService) {
     },
     /** The scheduler: runs every enabled policy whose time has come, then prunes backups past retention. */
     async runPolicies(now = new Date()) {
-      const due = (await db.selectFrom('cloud.resources').selectAll().where('kind', '=', 'backup_policy').where('status', '=', 'enabled').where(sql<boolean>`(spec->>'nextRunAt')::timestamptz <= ${now}`).execute()) as ResourceRow[];
+      const due = (await db.selectFrom('cloud.resources').select(RESOURCE_COLUMNS).where('kind', '=', 'backup_policy').where('status', '=', 'enabled').where(sql<boolean>`(spec->>'nextRunAt')::timestamptz <= ${now}`).execute()) as ResourceRow[];
       let made = 0;
       for (const p of due) {
         const actor: Actor = { ...systemActor('cloud-backup-policy'), tenantId: p.tenant_id };
