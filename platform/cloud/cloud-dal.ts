@@ -99,23 +99,26 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
   const PAGE_SIZES = new Set([10, 20, 25, 50, 100, 200, 500]);
 
   /**
-   * One page of a list, its rows selected as `listedJson` writes them. The page's first row is found by an
-   * index-only scan (the InitPlan: the offset steps over index entries, not rows), from a remembered page start
-   * when there is one; the page then reads its rows from there in index order.
+   * One page of a list, its rows selected as `listedJson` writes them. A page that starts at a remembered start
+   * (or at the top) reads from there in index order. Otherwise its first row is found by an index-only scan (the
+   * InitPlan: the offset steps over index entries, not rows), from the nearest remembered start before it.
    */
   function jsonPageQuery(f: ListFilter, seek: SeekKey | undefined) {
     const col = SORT_COLUMN[f.sort];
     const desc = f.order === 'desc';
     const skip = f.offset - (seek?.at ?? 0);
-    let first = filtered(db, f).select([col, 'id']).orderBy(col, f.order).orderBy('id', f.order).limit(sql.lit(1));
-    if (skip !== 0) first = first.offset(skip);
-    if (seek) {
-      const value = col === 'created_at' ? sql`${seek.value}::timestamptz` : sql`${seek.value}::text`;
-      first = first.where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<' : '>')} (${value}, ${seek.id}::uuid)`);
+    const after = seek && sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<' : '>')} (${col === 'created_at' ? sql`${seek.value}::timestamptz` : sql`${seek.value}::text`}, ${seek.id}::uuid)`;
+    let page = filtered(db, f).select((ownRowsOnly(f) ? LISTED_JSON_COLUMNS : sql`${LISTED_JSON_COLUMNS}, ${TENANT_COLUMN}`) as never);
+    if (skip === 0) {
+      // The first page, or one that starts right at a remembered start: read from there.
+      if (after) page = page.where(after);
+    } else {
+      let first = filtered(db, f).select([col, 'id']).orderBy(col, f.order).orderBy('id', f.order).limit(sql.lit(1));
+      if (skip !== 0) first = first.offset(skip);
+      if (after) first = first.where(after);
+      page = page.where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<=' : '>=')} (${first})`);
     }
-    return filtered(db, f)
-      .select((ownRowsOnly(f) ? LISTED_JSON_COLUMNS : sql`${LISTED_JSON_COLUMNS}, ${TENANT_COLUMN}`) as never)
-      .where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<=' : '>=')} (${first})`)
+    return page
       .orderBy(col, f.order)
       .orderBy('id', f.order)
       .limit(PAGE_SIZES.has(f.limit) ? sql.lit(f.limit) : f.limit);
