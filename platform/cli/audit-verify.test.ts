@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadSettings } from '../../core/config';
 import { openDatabase } from '../../core/db';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
+import { createScratchPostgresDatabase } from '../../core/db/testing';
 import { createLogger } from '../../core/log';
 import { startServer } from '../server/serve';
 import { ADMIN_PASSWORD, ApiClient, loginThroughFirstSteps } from '../../test/support/test-server';
@@ -17,16 +16,12 @@ const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/yiyun.js');
 
 test.serial('yiyun audit verify passes on an intact trail and names the first tampered record', async (t) => {
-  const name = `yiyun_t_cli_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgresDatabase();
+  const url = scratch.url;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'yiyun-cli-'));
-  const env = { ...process.env, DATABASE_URL: url.toString(), YIYUN_DATA_DIR: dataDir, YIYUN_LOG_LEVEL: 'silent' };
+  const env = { ...process.env, DATABASE_URL: url, YIYUN_DATA_DIR: dataDir, YIYUN_LOG_LEVEL: 'silent' };
   try {
-    const settings = loadSettings({ DATABASE_URL: url.toString(), YIYUN_DATA_DIR: dataDir, PORT: '0', YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD, YIYUN_LOG_LEVEL: 'silent' });
+    const settings = loadSettings({ DATABASE_URL: url, YIYUN_DATA_DIR: dataDir, PORT: '0', YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD, YIYUN_LOG_LEVEL: 'silent' });
     const srv = await startServer(settings, createLogger({ level: 'silent' }), { print: () => {} });
     const c = new ApiClient(srv.url);
     await loginThroughFirstSteps(c, 'admin', ADMIN_PASSWORD, 'Changed#Root2026');
@@ -36,7 +31,7 @@ test.serial('yiyun audit verify passes on an intact trail and names the first ta
     const ok = await run('node', [BIN, 'audit', 'verify'], { env });
     t.regex(ok.stdout, /audit trail intact: \d+ records, \d+ signed checkpoints/);
 
-    const db = await openDatabase({ kind: 'postgres', url: url.toString() });
+    const db = await openDatabase({ kind: 'postgres', url: url });
     const victim = await sql<{ seq: number }>`select seq from audit.records where action = 'tenant.created' order by seq limit 1`.execute(db.db);
     const seq = victim.rows[0]!.seq;
     await sql.raw(`alter table audit.records disable trigger user; update audit.records set after_summary = '{"code":"forged"}' where seq = ${seq}; alter table audit.records enable trigger user;`).execute(db.db);
@@ -47,8 +42,7 @@ test.serial('yiyun audit verify passes on an intact trail and names the first ta
     t.is(e.code, 3);
     t.regex(e.stderr, new RegExp(`BROKEN at record ${seq}`));
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -4,21 +4,16 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
+import { createScratchPostgresDatabase } from '../../core/db/testing';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/yiyun.js');
 
 test.serial('yiyun evidence writes a signed pack that verifies, and a modified file fails verification', async (t) => {
-  const name = `yiyun_t_ev_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgresDatabase();
+  const url = scratch.url;
   const work = mkdtempSync(path.join(tmpdir(), 'yiyun-ev-'));
-  const env = { ...process.env, DATABASE_URL: url.toString(), YIYUN_DATA_DIR: path.join(work, 'data'), YIYUN_LOG_LEVEL: 'silent', YIYUN_ADMIN_PASSWORD: 'Boot#Strap2026x' };
+  const env = { ...process.env, DATABASE_URL: url, YIYUN_DATA_DIR: path.join(work, 'data'), YIYUN_LOG_LEVEL: 'silent', YIYUN_ADMIN_PASSWORD: 'Boot#Strap2026x' };
   const out = path.join(work, 'pack');
   try {
     const gen = await run('node', [BIN, 'evidence', '--out', out, '--zip'], { env });
@@ -39,8 +34,7 @@ test.serial('yiyun evidence writes a signed pack that verifies, and a modified f
     t.is(missing.code, 1);
     t.regex(missing.stderr, /--out/);
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(work, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { TEST_POSTGRES_ADMIN_URL } from '../../core/db/testing';
+import { createScratchPostgresDatabase } from '../../core/db/testing';
 import { parseSigmaYaml } from '../../security/audit';
 import { builtinRuleTexts } from '../../security/audit/rules/rules-service';
 
@@ -43,15 +43,11 @@ level: high
 `;
 
 test.serial('yiyun log-audit import-rules: imports files and directories, reports per file, refuses a bad file with exit 2 and imports nothing', async (t) => {
-  const name = `yiyun_t_lar_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(TEST_POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchPostgresDatabase();
+  const url = scratch.url;
   const work = mkdtempSync(path.join(tmpdir(), 'yiyun-lar-'));
-  const env = { ...process.env, DATABASE_URL: url.toString(), YIYUN_DATA_DIR: path.join(work, 'data'), YIYUN_LOG_LEVEL: 'silent', YIYUN_ADMIN_PASSWORD: 'Boot#Strap2026x' };
-  const db = new pg.Client({ connectionString: url.toString() });
+  const env = { ...process.env, DATABASE_URL: url, YIYUN_DATA_DIR: path.join(work, 'data'), YIYUN_LOG_LEVEL: 'silent', YIYUN_ADMIN_PASSWORD: 'Boot#Strap2026x' };
+  const db = new pg.Client({ connectionString: url });
   try {
     const dir = path.join(work, 'rules');
     mkdirSync(path.join(dir, 'nested'), { recursive: true });
@@ -101,8 +97,7 @@ test.serial('yiyun log-audit import-rules: imports files and directories, report
     t.regex(missing.stderr, /no such file or directory/);
   } finally {
     await db.end().catch(() => undefined);
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(work, { recursive: true, force: true });
   }
 });

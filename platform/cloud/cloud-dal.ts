@@ -113,8 +113,7 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
       // The first page, or one that starts right at a remembered start: read from there.
       if (after) page = page.where(after);
     } else {
-      let first = filtered(db, f).select([col, 'id']).orderBy(col, f.order).orderBy('id', f.order).limit(sql.lit(1));
-      if (skip !== 0) first = first.offset(skip);
+      let first = filtered(db, f).select([col, 'id']).orderBy(col, f.order).orderBy('id', f.order).limit(sql.lit(1)).offset(skip);
       if (after) first = first.where(after);
       page = page.where(sql<boolean>`(${sql.ref(col)}, id) ${sql.raw(desc ? '<=' : '>=')} (${first})`);
     }
@@ -148,18 +147,10 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
     return CompiledQuery.raw(c.sql, slots.map((k, i) => (k === null ? fixed[i] : values[k]))) as CompiledQuery<ListedJsonRow>;
   }
 
-  /** The sort value of a listed row as a seek key reads it back (times with their microseconds). */
-  function sortValueOf(r: ListedJsonRow, sort: ListFilter['sort']): string | null {
-    if (sort === 'createdAt') return utcTextToTimestamptz(r.created_utc);
-    if (sort === 'name') return r.name;
-    return null; // the stored status is not listed (the effective one is): a status-sorted list steps by offset
-  }
-
   /** The filter's total, given that the page at `f.offset` held `onPage` rows. */
-  async function total(f: ListFilter, onPage: number, tx: Kysely<any>): Promise<number> {
+  async function total(f: ListFilter, onPage: number, tx: Kysely<any>, key = tx === db ? memory.keyOf(f) : null): Promise<number> {
     // A short page that is not empty (or the first page) tells the total without counting the tenant's rows.
     if (onPage < f.limit && (onPage > 0 || f.offset === 0)) return f.offset + onPage;
-    const key = tx === db ? memory.keyOf(f) : null;
     const known = key === null ? undefined : memory.total(key);
     if (known !== undefined) return known;
     const epoch = memory.epoch;
@@ -219,20 +210,24 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
 
     /** `list` answered as the JSON body of a list route: `{"items":[…],"total":n}`, written from what PostgreSQL prints. */
     async listJson(f: ListFilter, tx: Kysely<any> = db): Promise<string> {
-      const key = tx === db && f.sort !== 'status' ? memory.keyOf(f) : null;
+      const key = tx === db ? memory.keyOf(f) : null;
+      // A status-sorted page is keyed by the stored status, which a listing does not show: it steps by offset.
+      const seekable = key !== null && f.sort !== 'status';
+      const order = `${f.sort}|${f.order}`;
       const epoch = memory.epoch;
-      const seek = key === null ? undefined : memory.seek(key, `${f.sort}|${f.order}`, f.offset);
+      const seek = seekable ? memory.seek(key, order, f.offset) : undefined;
       const rows = (await tx.executeQuery<ListedJsonRow>(jsonPage(f, seek))).rows;
       const last = rows[rows.length - 1];
-      if (key !== null && last) memory.rememberStart(key, `${f.sort}|${f.order}`, f.offset + rows.length, sortValueOf(last, f.sort)!, last.id, epoch);
+      // The sort value as a seek key reads it back: a time with its microseconds, as PostgreSQL printed it.
+      if (seekable && last) memory.rememberStart(key, order, f.offset + rows.length, f.sort === 'createdAt' ? utcTextToTimestamptz(last.created_utc) : last.name, last.id, epoch);
       let items = '[';
       const page = { kind: f.kind, tenantId: ownRowsOnly(f) ? f.tenantId : null };
       for (let i = 0; i < rows.length; i++) items += (i ? ',' : '') + listedJson(rows[i]!, page);
-      return `{"items":${items}],"total":${await total(f, rows.length, tx)}}`;
+      return `{"items":${items}],"total":${await total(f, rows.length, tx, key)}}`;
     },
 
-    /** Forget every remembered list total: call after the commit of anything that adds, removes or changes resources. */
-    forgetTotals(): void {
+    /** Forget every remembered list total and page start: call after the commit of anything that adds, removes or changes resources. */
+    forgetLists(): void {
       memory.forget();
     },
 

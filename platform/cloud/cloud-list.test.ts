@@ -104,9 +104,9 @@ for (const kind of testDatabaseKinds()) {
     t.is((await dal.list({ ...page, tag: 'n=x', offset: 0, limit: 1 })).total, 1);
     await dal.update(ids[2]!, { tags: { n: 'x' } });
     t.is((await dal.list({ ...page, tag: 'n=x', offset: 0, limit: 1 })).total, 2, 'an update forgets');
-    // Behind the DAL's back (another process): seen after forgetTotals, the hook the routes and jobs call.
+    // Behind the DAL's back (another process): seen after forgetLists, the hook the routes and jobs call.
     await sql`delete from cloud.resources where id = ${ids[3]!}`.execute(db);
-    dal.forgetTotals();
+    dal.forgetLists();
     t.is((await dal.list(page)).total, 5);
     // A total by effective status is never remembered: it changes with time, not only with writes.
     t.is((await dal.list({ ...page, status: 'ACTIVE' })).total, 5);
@@ -123,7 +123,7 @@ for (const kind of testDatabaseKinds()) {
     // Ties in the sort column (three rows per creation time, names repeated) and microseconds a Date cannot hold.
     await sql`update cloud.resources r set created_at = timestamptz '2026-03-01 08:00:00.000001+00' + (n.k / 3) * interval '0.0007 seconds'
       from (select id, row_number() over (order by id) as k from cloud.resources where tenant_id = ${tenantId}) n where r.id = n.id`.execute(db);
-    dal.forgetTotals();
+    dal.forgetLists();
     const rowPage = async (f: ListFilter) => JSON.parse(JSON.stringify(shaped.parse({ items: (await dal.list(f)).rows.map(toView), total: (await dal.list(f)).total })));
     const orders: Pick<ListFilter, 'sort' | 'order'>[] = [{ sort: 'createdAt', order: 'desc' }, { sort: 'createdAt', order: 'asc' }, { sort: 'name', order: 'asc' }, { sort: 'name', order: 'desc' }];
     for (const o of orders) {
@@ -137,21 +137,21 @@ for (const kind of testDatabaseKinds()) {
       t.is(seen.size, 23, `${o.sort} ${o.order}: every row once`);
     }
 
-    // A start is remembered until a write through the DAL (or forgetTotals after one elsewhere): a row removed
+    // A start is remembered until a write through the DAL (or forgetLists after one elsewhere): a row removed
     // behind the DAL's back does not shift the pages after it until then.
     const page = (offset: number): ListFilter => ({ kind: 'vm', tenantId, offset, limit: 5, sort: 'createdAt', order: 'desc' });
     const before = JSON.parse(await dal.listJson(page(10))).items.map((v: { id: string }) => v.id);
     const firstOfPage0 = JSON.parse(await dal.listJson(page(0))).items[0].id;
     await sql`delete from cloud.resources where id = ${firstOfPage0}`.execute(db);
     t.deepEqual(JSON.parse(await dal.listJson(page(10))).items.map((v: { id: string }) => v.id), before, 'seeks from the remembered start');
-    dal.forgetTotals();
+    dal.forgetLists();
     const after = JSON.parse(await dal.listJson(page(10)));
     t.deepEqual(after, await rowPage(page(10)));
     t.is(after.items[0].id, before[1], 'after forgetting, the page moves up by the removed row');
     // A write through the DAL forgets as it writes.
     const inserted = await dal.insert({ tenant_id: tenantId, zone: 'liangcheng-dmz', kind: 'vm', name: 'vm-new', status: 'ACTIVE', created_by: 't' });
     await sql`update cloud.resources set created_at = timestamptz '2026-03-01 08:00:00.0000005+00' where id = ${inserted.id}`.execute(db);
-    dal.forgetTotals();
+    dal.forgetLists();
     await dal.listJson(page(20));
     await dal.remove(inserted.id);
     t.deepEqual(JSON.parse(await dal.listJson(page(20))), await rowPage(page(20)), 'a delete through the DAL forgets the starts');

@@ -165,6 +165,6 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     defineRoute({ method: 'get', path: '/api/cloud/zones', tag: TAG, summary: 'Every zone with its driver and hypervisor hosts', access: 'cloud.admin', handler: ({ actor }) => svc.zones(actor) }),
     defineRoute({ method: 'post', path: '/api/cloud/jobs/purge', tag: TAG, summary: 'Run the recycle-bin purge now', access: 'cloud.admin', audit: 'disk.purged', handler: () => st.purgeDue() }),
   );
-  // A change commits inside its handler: then the remembered list totals go (see list-memory.ts).
-  return routes.map((r) => (r.method === 'get' ? r : { ...r, handler: (ctx) => Promise.resolve(r.handler(ctx)).finally(() => svc.forgetTotals()) }));
+  // A change commits inside its handler: then the remembered list totals and page starts go (see list-memory.ts).
+  return routes.map((r) => (r.method === 'get' ? r : { ...r, handler: (ctx) => Promise.resolve(r.handler(ctx)).finally(() => svc.forgetLists()) }));
 }

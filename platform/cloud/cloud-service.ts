@@ -52,8 +52,8 @@ export function createCloudService(deps: CloudServiceDeps) {
     list,
     /** `list` as its JSON body (`{"items":[…],"total":n}`), built by the database: the list routes send it as it is. */
     listJson: (actor: Actor, kind: Kind, q: ListQuery & { parentId?: string }) => dal.listJson(filterOf(actor, kind, q)),
-    /** After a write outside an HTTP route (a job) has committed: list totals are counted afresh. */
-    forgetTotals: () => dal.forgetTotals(),
+    /** After a write outside an HTTP route (a job) has committed: remembered list totals and page starts go. */
+    forgetLists: () => dal.forgetLists(),
     images,
     async get(actor: Actor, kind: Kind, id: string) {
       if (kind === 'image') return images.get(actor, id);

@@ -95,8 +95,8 @@ export const cloudWiring: RoomWiring = {
       routes: cloudRoutes(cloud),
       start: async () => {
         every(1_000, 'settle', () => cloud.settle());
-        every(3_600_000, 'recycle-purge', () => cloud.storage.purgeDue().finally(() => cloud.forgetTotals()));
-        every(60_000, 'backup-policies', () => cloud.storage.runPolicies().finally(() => cloud.forgetTotals()));
+        every(3_600_000, 'recycle-purge', () => cloud.storage.purgeDue().finally(() => cloud.forgetLists()));
+        every(60_000, 'backup-policies', () => cloud.storage.runPolicies().finally(() => cloud.forgetLists()));
       },
       stop: async () => {
         for (const t of timers) clearInterval(t);
