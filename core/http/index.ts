@@ -5,3 +5,4 @@ export * from './problem';
 export * from './metrics';
 export * from './app';
 export * from './json-text';
+export * from './http-server';

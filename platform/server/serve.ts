@@ -1,11 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import { systemActor } from '../../core/authz';
 import type { Settings } from '../../core/config';
 import type { Database } from '../../core/db';
-import { createHttpApp, createMetrics } from '../../core/http';
+import { createHttpApp, createHttpServer, createMetrics } from '../../core/http';
 import type { Logger } from '../../core/log';
 import { rolePermissionMap } from '../identity';
 import { buildContext, readiness, type AppContext } from './context';
@@ -52,7 +52,7 @@ export async function startServer(settings: Settings, logger: Logger, opts: { da
   if (boot.created && settings.YIYUN_ADMIN_PASSWORD) print('initial admin created with the password from YIYUN_ADMIN_PASSWORD');
 
   const app = createApp(ctx, logger);
-  const server = createServer(app);
+  const server = createHttpServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
