@@ -2,10 +2,11 @@
  * The tenant cloud's API under load, on a real server over PostgreSQL (the embedded driver, the DMZ region from
  * the stack config). One tenant holds 10,000 VMs, seeded in bulk straight into the cloud schema (batches of
  * 1,000 rows — the API's own create path is measured separately). Then, with the same bounded concurrent loop
- * (CLOUD_BENCH_CONNECTIONS connections, default 8, for CLOUD_BENCH_SECONDS, default 10, each; hello world and the
- * listing alternate in CLOUD_BENCH_ROUNDS rounds, default 3), side by side:
+ * (CLOUD_BENCH_CONNECTIONS connections, default 8, for CLOUD_BENCH_SECONDS, default 10, each; the three reads
+ * alternate in CLOUD_BENCH_ROUNDS rounds, default 3), side by side:
  *   - GET /healthz (hello world on the same server),
  *   - GET /api/cloud/vms?limit=50&offset=… (paged listing over the 10,000, every page in turn),
+ *   - GET /api/cloud/vms/:id (one VM: what any authenticated call costs on the same stack, for reference),
  *   - POST /api/cloud/vms (VM create through the API: quota lock, ports, volumes, placement, audit, order).
  * Targets: listing ≥ 0.3 × the hello-world req/s, listing p95 < 100 ms.
  * The load generator (`support/http-load.ts`, keep-alive node:http clients) runs in a child process of its own,
@@ -109,10 +110,11 @@ export async function prepareCloudBench() {
     const mirrorSeconds = (performance.now() - mirrorStart) / 1000;
 
     const check = await fetch(`${srv.url}/api/cloud/vms?limit=${PAGE}&offset=0`, { headers: { cookie: c.cookie ?? '' } });
-    const first = (await check.json()) as { total: number; items: unknown[] };
+    const first = (await check.json()) as { total: number; items: { id: string }[] };
     if (first.total !== VMS || first.items.length !== PAGE) throw new Error(`listing does not see the seeded VMs: ${JSON.stringify(first).slice(0, 200)}`);
     const pages = Array.from({ length: Math.floor(VMS / PAGE) }, (_, i) => `/api/cloud/vms?limit=${PAGE}&offset=${i * PAGE}`);
-    return { srv, client: c, net, pages, seedSeconds, mirrorSeconds };
+    const vms = first.items.map((v) => `/api/cloud/vms/${v.id}`);
+    return { srv, client: c, net, pages, vms, seedSeconds, mirrorSeconds };
   } catch (e) {
     await srv.cleanup();
     throw e;
@@ -120,19 +122,24 @@ export async function prepareCloudBench() {
 }
 
 async function run(): Promise<BenchReport> {
-  const { srv, client: c, net, pages, seedSeconds, mirrorSeconds } = await prepareCloudBench();
+  const { srv, client: c, net, pages, vms, seedSeconds, mirrorSeconds } = await prepareCloudBench();
   try {
     const common = { url: srv.url, headers: { cookie: c.cookie ?? '' }, seconds: SECONDS, connections: CONNECTIONS };
     // Hello world and the listing take turns (ROUNDS rounds of SECONDS / ROUNDS each), so a drift of the machine's
     // speed during the run (other tenants of the host, CPU frequency) falls on both and not on one.
+    // One VM by id is the reference for what any authenticated API call costs on this stack (session, rate limit,
+    // zod, one indexed read, response schema, access log): the floor under a listing, shown beside it.
     const hellos: LoadResult[] = [];
     const lists: LoadResult[] = [];
+    const gets: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       hellos.push(await load({ ...common, seconds: SECONDS / ROUNDS, paths: ['/healthz'], warmupSeconds: 1 }));
       lists.push(await load({ ...common, seconds: SECONDS / ROUNDS, paths: pages, warmupSeconds: 1 }));
+      gets.push(await load({ ...common, seconds: SECONDS / ROUNDS, paths: vms, warmupSeconds: 1 }));
     }
     const hello = combine(hellos);
     const list = combine(lists);
+    const get = combine(gets);
     const spec = { flavor: 'c1.1c2g', imageId: '00000000-0000-4000-8001-000000000001', subnetIds: [net.subnet], securityGroupIds: [net.sg], keypairId: net.keypair };
     const create = await load({
       ...common, headers: { ...common.headers, 'x-csrf-token': c.csrf ?? '' }, paths: ['/api/cloud/vms'], warmupSeconds: 0,
@@ -141,15 +148,22 @@ async function run(): Promise<BenchReport> {
 
     const ratios = lists.map((l, r) => l.reqPerSec / hellos[r]!.reqPerSec);
     const ratio = median(ratios);
+    const getRatio = median(gets.map((g, r) => g.reqPerSec / hellos[r]!.reqPerSec));
     const ratioMet = ratio >= 0.3;
     const p95Met = list.p95 < 100;
     const row = (name: string, l: LoadResult) => ({ case: name, requests: l.requests, errors: l.errors, 'req/s': l.reqPerSec, 'p50 ms': l.p50, 'p95 ms': l.p95, 'p99 ms': l.p99 });
     return {
       columns: ['case', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms'],
-      rows: [row('GET /healthz (hello world)', hello), row(`GET /api/cloud/vms?limit=${PAGE}&offset=… (${VMS} VMs)`, list), row('POST /api/cloud/vms (create through the API)', create)],
+      rows: [
+        row('GET /healthz (hello world)', hello),
+        row(`GET /api/cloud/vms?limit=${PAGE}&offset=… (${VMS} VMs)`, list),
+        row('GET /api/cloud/vms/:id (one VM, for reference)', get),
+        row('POST /api/cloud/vms (create through the API)', create),
+      ],
       notes: [
         `${VMS} VMs seeded in bulk in ${seedSeconds.toFixed(1)} s (the bastion's asset mirror caught up in ${mirrorSeconds.toFixed(1)} s before measuring); ${CONNECTIONS} keep-alive connections, ${SECONDS} s per case, PostgreSQL; load generator ${IN_PROCESS ? "in the server's process" : 'in a child process (like pgbench)'}, the same for every case`,
         `listing / hello-world = ${ratio.toFixed(2)}, the median of ${ROUNDS} rounds (${ratios.map((x) => x.toFixed(2)).join(', ')}; target ≥ 0.30: ${ratioMet ? 'met' : 'NOT met'}); listing p95 = ${list.p95.toFixed(1)} ms, the worst round's (target < 100 ms: ${p95Met ? 'met' : 'NOT met'})`,
+        `for reference, one VM by id through the same API stack: ${getRatio.toFixed(2)} × hello world (median round); a listing page of ${PAGE} VMs: ${(list.reqPerSec / get.reqPerSec).toFixed(2)} × one VM`,
         `VM create: ${create.reqPerSec.toFixed(1)} VMs/s through the API (each: quota lock, NIC + port, system volume, placement, audit, order)`,
       ],
       targetsMet: ratioMet && p95Met,

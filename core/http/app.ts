@@ -113,11 +113,13 @@ function routeRegistration(def: RouteDef, deps: HttpAppDeps): Registration {
     if (status === 204 || shaped === undefined) res.status(status === 200 ? 204 : status).end();
     else res.status(status).json(shaped);
   };
-  // Bodies are parsed per route, so an upload route can take more than the server-wide limit.
-  const parseBody = express.json({ limit: def.maxBodyBytes ?? deps.maxBodyBytes, strict: true });
   const run = (req: Request, res: Response, next: NextFunction) => {
     handler(req, res).catch(next);
   };
+  // Bodies are parsed per route, so an upload route can take more than the server-wide limit; a route that takes
+  // no body does not parse one (node discards what is sent).
+  if (!def.body) return { path: def.path, kind: 'route', addTo: (router) => router[def.method](def.path, run) };
+  const parseBody = express.json({ limit: def.maxBodyBytes ?? deps.maxBodyBytes, strict: true });
   return { path: def.path, kind: 'route', addTo: (router) => router[def.method](def.path, parseBody, run) };
 }
 
@@ -183,7 +185,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     rateLimit({
       windowMs: 60_000,
       limit,
-      standardHeaders: 'draft-8',
+      // draft-7's combined `RateLimit` header: draft-8 names each client's quota partition by a SHA-256 of its key,
+      // a hash per API request for a header no client here reads.
+      standardHeaders: 'draft-7',
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new RateLimitError(undefined, { code })),
     });
