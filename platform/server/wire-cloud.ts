@@ -9,6 +9,7 @@ import type { CloudDriver, RegionSeed } from '../cloud/driver/cloud-driver';
 import { createEmbeddedDriver, embeddedModule } from '../cloud/driver/embedded/embedded-driver';
 import { createOpenStackDriver } from '../cloud/driver/openstack/openstack-driver';
 import { demoSeed, seedFromConfig, seedFromPlan } from '../cloud/region-seed';
+import { checkZoneBackend, zoneBackendOf } from '../cloud/zone-backend';
 import { loadZonesConfig, type ZoneConfig } from '../cloud/zones-config';
 import type { RoomWiring } from './room';
 
@@ -48,6 +49,8 @@ export const cloudWiring: RoomWiring = {
       const zc = conf.zones[zone];
       const short = zone.replace(/^liangcheng-/, '');
       policyZones.set(zone, short);
+      // Before any driver touches the zone: its rows must be on the backend it is configured for now.
+      await checkZoneBackend(base.db, base.audit, zone, zoneBackendOf(zc));
       if (zc.driver === 'embedded') {
         const driver = await embeddedDriver(base.db, zone, zc);
         drivers.set(zone, driver);
