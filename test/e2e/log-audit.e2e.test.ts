@@ -109,6 +109,9 @@ test.serial('log audit console: syslog in, parsed events searched, brute-force a
     await page.getByText(/共 \d+ 条|of \d+|\d+–\d+/).first().waitFor();
     const rows = results.locator('tbody tr');
     await rows.first().waitFor();
+    // The unfiltered page is still shown until the search answers (its total text was already there): wait for
+    // the rows about anything else to go. A search that kept them fails here, on the timeout.
+    await rows.filter({ hasNotText: ATTACKER }).first().waitFor({ state: 'detached' });
     for (const text of await rows.allTextContents()) t.true(text.includes(ATTACKER), `every row is about ${ATTACKER}: ${text}`);
     await shot(page, '01-search');
     await rows.filter({ hasText: 'Failed password' }).first().click();
