@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { utils as sshUtils } from 'ssh2';
@@ -16,6 +17,18 @@ export type TestSshdOptions = { rootKey?: boolean; passwordAuth?: boolean };
  * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
  * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
  */
+/** Whether OpenSSH answers on the port with its banner (`SSH-2.0-OpenSSH_…`). */
+function sshBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    const done = (ok: boolean) => (s.destroy(), resolve(ok));
+    s.setTimeout(1000, () => done(false));
+    s.once('data', (d: Buffer) => done(d.toString('latin1').startsWith('SSH-2.0-OpenSSH')));
+    s.once('error', () => done(false));
+    s.once('end', () => done(false));
+  });
+}
+
 export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'yiyun-sshd-'));
   // sshd reads the authorized keys as the user: the directory must be traversable.
@@ -29,31 +42,45 @@ export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSsh
   if (rootKp) writeFileSync(path.join(dir, 'root.keys'), `${rootKp.public}\n`, { mode: 0o644 });
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_ed25519')]);
   mkdirSync('/run/sshd', { recursive: true });
-  const port = await freePort();
-  writeFileSync(
-    path.join(dir, 'sshd_config'),
-    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', `PermitRootLogin ${rootKp ? 'prohibit-password' : 'no'}`, 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
-  );
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
-  // Bounded wait until it accepts connections.
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = require('node:net').connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error('sshd did not start within 5 s');
-    await new Promise((r) => setTimeout(r, 25));
+  // The port is free when chosen but may be taken before sshd binds it (other tests start servers meanwhile):
+  // then sshd exits, and whatever holds the port would answer the probe. So the probe must read sshd's own banner
+  // from a running child, and a lost race starts again on another port.
+  let port = 0;
+  let child: ChildProcess | null = null;
+  for (let attempt = 1; !child; attempt++) {
+    port = await freePort();
+    writeFileSync(
+      path.join(dir, 'sshd_config'),
+      [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', `PermitRootLogin ${rootKp ? 'prohibit-password' : 'no'}`, 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
+    );
+    const started: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
+    let exited = false;
+    started.once('exit', () => (exited = true));
+    // Bounded wait until it accepts connections.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      if (exited) break;
+      // sshd writes its pid file only once it listens; the banner must be OpenSSH's (a gateway speaks SSH too).
+      if (existsSync(path.join(dir, 'sshd.pid')) && (await sshBanner(port))) {
+        if (!exited) child = started;
+        break;
+      }
+      if (Date.now() > deadline) {
+        started.kill('SIGKILL');
+        throw new Error('sshd did not start within 5 s');
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    if (!child && attempt >= 5) throw new Error(`sshd could not bind a free port in ${attempt} attempts`);
   }
+  const running = child as ChildProcess;
   return {
     port,
     user,
     privateKey: kp.private,
     rootPrivateKey: rootKp?.private ?? null,
     stop: async () => {
-      child.kill('SIGTERM');
+      running.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 50));
       try {
         execFileSync('pkill', ['-KILL', '-u', user]);
