@@ -188,14 +188,23 @@ export function createCloudDal(db: Kysely<any>, opts: { now?: () => number } = {
     return q;
   }
 
+  // The read by id behind every GET of one resource and every ownership check, compiled once: building and
+  // compiling it through Kysely was ~10 % of such a request's CPU, and its text never changes.
+  const byIdText = (q: CompiledQuery) => {
+    if (q.parameters.length !== 1) throw new Error('the by-id read takes exactly one parameter, the id');
+    return q.sql;
+  };
+  const FIND = byIdText(base(db).where('id', '=', '').compile());
+  const LOCK = byIdText(base(db).where('id', '=', '').forUpdate().compile());
+
   return {
     async find(id: string, tx: Kysely<any> = db): Promise<ResourceRow | undefined> {
-      return (await base(tx).where('id', '=', id).executeTakeFirst()) as ResourceRow | undefined;
+      return (await tx.executeQuery<ResourceRow>(CompiledQuery.raw(FIND, [id]))).rows[0];
     },
 
     /** Locks the row for the rest of the transaction. */
     async lock(id: string, tx: Kysely<any>): Promise<ResourceRow | undefined> {
-      return (await base(tx).where('id', '=', id).forUpdate().executeTakeFirst()) as ResourceRow | undefined;
+      return (await tx.executeQuery<ResourceRow>(CompiledQuery.raw(LOCK, [id]))).rows[0];
     },
 
     async list(f: ListFilter, tx: Kysely<any> = db): Promise<{ rows: ListedRow[]; total: number }> {
