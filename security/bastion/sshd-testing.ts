@@ -17,6 +17,30 @@ export type TestSshdOptions = { rootKey?: boolean; passwordAuth?: boolean };
  * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
  * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
  */
+/**
+ * sshd on `port`, or null when it exited (the port was taken). Started means: its pid file is written (sshd does that
+ * once it listens) and OpenSSH's own banner answers (a gateway in another test speaks SSH too).
+ */
+async function startSshdOn(dir: string, port: number, opts: TestSshdOptions, rootLogin: boolean): Promise<ChildProcess | null> {
+  writeFileSync(
+    path.join(dir, 'sshd_config'),
+    [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', `PermitRootLogin ${rootLogin ? 'prohibit-password' : 'no'}`, 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
+  );
+  const child = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const deadline = Date.now() + 5000;
+  while (!exited) {
+    if (existsSync(path.join(dir, 'sshd.pid')) && (await sshBanner(port))) return exited ? null : child;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('sshd did not start within 5 s');
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return null;
+}
+
 /** Whether OpenSSH answers on the port with its banner (`SSH-2.0-OpenSSH_…`). */
 function sshBanner(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -43,37 +67,14 @@ export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSsh
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_ed25519')]);
   mkdirSync('/run/sshd', { recursive: true });
   // The port is free when chosen but may be taken before sshd binds it (other tests start servers meanwhile):
-  // then sshd exits, and whatever holds the port would answer the probe. So the probe must read sshd's own banner
-  // from a running child, and a lost race starts again on another port.
+  // then sshd exits, and whatever holds the port would answer a bare connect. A lost race starts again on another port.
   let port = 0;
-  let child: ChildProcess | null = null;
-  for (let attempt = 1; !child; attempt++) {
+  let running: ChildProcess | null = null;
+  for (let attempt = 1; !running; attempt++) {
+    if (attempt > 5) throw new Error('sshd could not bind a free port in 5 attempts');
     port = await freePort();
-    writeFileSync(
-      path.join(dir, 'sshd_config'),
-      [`Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${dir}/host_ed25519`, `PidFile ${dir}/sshd.pid`, `AuthorizedKeysFile ${dir}/%u.keys`, 'StrictModes no', 'UsePAM no', `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`, 'KbdInteractiveAuthentication no', `PermitRootLogin ${rootKp ? 'prohibit-password' : 'no'}`, 'Subsystem sftp internal-sftp', 'MaxSessions 300', 'MaxStartups 300'].join('\n') + '\n',
-    );
-    const started: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-f', path.join(dir, 'sshd_config'), '-E', path.join(dir, 'sshd.log')], { stdio: 'ignore' });
-    let exited = false;
-    started.once('exit', () => (exited = true));
-    // Bounded wait until it accepts connections.
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      if (exited) break;
-      // sshd writes its pid file only once it listens; the banner must be OpenSSH's (a gateway speaks SSH too).
-      if (existsSync(path.join(dir, 'sshd.pid')) && (await sshBanner(port))) {
-        if (!exited) child = started;
-        break;
-      }
-      if (Date.now() > deadline) {
-        started.kill('SIGKILL');
-        throw new Error('sshd did not start within 5 s');
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    if (!child && attempt >= 5) throw new Error(`sshd could not bind a free port in ${attempt} attempts`);
+    running = await startSshdOn(dir, port, opts, rootKp !== null);
   }
-  const running = child as ChildProcess;
   return {
     port,
     user,
