@@ -12,9 +12,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import smCrypto from 'sm-crypto';
 import {
+  createHmacSm3,
   createSm2Signer,
   createSm2Verifier,
   createSm3,
+  hmacSm3,
+  pbkdf2Sm3Sync,
   createSm4Cipher,
   generateSm2KeyPair,
   randomBytes,
@@ -78,6 +81,38 @@ async function opensslMiB(evp: string): Promise<number | null> {
     const line = out.split('\n').find((l) => l.startsWith('+F:'));
     const value = Number(line?.split(':')[3]);
     return Number.isFinite(value) ? value / MIB : null;
+  } catch {
+    return null;
+  }
+}
+
+/** MiB/s of `openssl speed -hmac sm3 -bytes 8192` (one HMAC context fed 8 KiB buffers). */
+async function opensslHmacMiB(): Promise<number | null> {
+  try {
+    const out = await opensslSpeed(['-bytes', String(BLOCK), '-hmac', 'sm3']);
+    const value = Number(out.split('\n').find((l) => l.startsWith('+F:'))?.split(':')[3]);
+    return Number.isFinite(value) && value > 0 ? value / MIB : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * PBKDF2-SM3 iterations per CPU-second of `openssl kdf … PBKDF2`. openssl speed has no KDF mode, so one derivation
+ * with many iterations is timed by bash's `times` (user CPU of the child), which makes process start-up negligible.
+ */
+async function opensslPbkdf2PerSecond(iterations: number): Promise<number | null> {
+  const script = [
+    'openssl kdf -keylen 32 -kdfopt digest:SM3 -kdfopt pass:bench-password -kdfopt salt:bench-salt-16byte',
+    `-kdfopt iter:${iterations} PBKDF2 >/dev/null && times`,
+  ].join(' ');
+  try {
+    const { stdout } = await run('bash', ['-c', script], { timeout: 120_000 });
+    // `times` prints the shell's line, then the children's: "0m0.504s 0m0.000s".
+    const child = stdout.trim().split('\n').at(-1)?.match(/(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/);
+    if (!child) return null;
+    const cpu = Number(child[1]) * 60 + Number(child[2]) + Number(child[3]) * 60 + Number(child[4]);
+    return cpu > 0 ? iterations / cpu : null;
   } catch {
     return null;
   }
@@ -173,6 +208,18 @@ async function symmetricRows(): Promise<Row[]> {
   rows.push({ metric: 'SM4-CBC encrypt, one call per 8 KiB', unit: 'MiB/s', yiyun: cbc.ours.oneShot, openssl: cbc.ssl, baseline: 'openssl' });
   rows.push({ metric: 'SM4-CTR encrypt, streaming 8 KiB', unit: 'MiB/s', yiyun: ctr.ours.stream, openssl: ctr.ssl, baseline: 'openssl', target: 0.9 });
   rows.push({ metric: 'SM4-CTR encrypt, one call per 8 KiB', unit: 'MiB/s', yiyun: ctr.ours.oneShot, openssl: ctr.ssl, baseline: 'openssl' });
+  const hmacKey = randomBytes(32);
+  const hmacStream = createHmacSm3(hmacKey);
+  const [hmacStreamOurs, hmacSsl] = await bestOf(() => mibPerSecond(() => hmacStream.update(data)), opensslHmacMiB);
+  rows.push({ metric: 'HMAC-SM3, streaming 8 KiB updates', unit: 'MiB/s', yiyun: hmacStreamOurs, openssl: hmacSsl, baseline: 'openssl' });
+  rows.push({ metric: 'HMAC-SM3, one MAC per 8 KiB', unit: 'MiB/s', yiyun: mibPerSecond(() => hmacSm3(hmacKey, data)), openssl: hmacSsl, baseline: 'openssl' });
+  // Iterations per CPU-second: the cost an attacker pays per guess scales with it, so it is the figure that matters.
+  const kdfIterations = 20_000;
+  const [kdfOurs, kdfSsl] = await bestOf(
+    () => opsPerSecond(() => pbkdf2Sm3Sync('bench-password', 'bench-salt-16byte', kdfIterations, 32)) * kdfIterations,
+    () => opensslPbkdf2PerSecond(1_000_000),
+  );
+  rows.push({ metric: 'PBKDF2-SM3, iterations (32-byte key)', unit: 'iter/s', yiyun: kdfOurs, openssl: kdfSsl, baseline: 'openssl' });
   rows.push({ metric: 'SM4-GCM encrypt 8 KiB (sm-crypto-v2, JS)', unit: 'MiB/s', yiyun: mibPerSecond(() => sm4GcmEncrypt(key, gcmIv, data)) });
   rows.push({ metric: 'SM4-CTR + HMAC-SM3 seal 8 KiB', unit: 'MiB/s', yiyun: mibPerSecond(() => sm4CtrHmacSeal(key32, data)) });
   return rows;
@@ -256,7 +303,7 @@ export const cryptoBench: BenchModule = {
       notes: [
         `rates per CPU-second on both sides (openssl speed: user CPU time; ours: process user + system time)`,
         `best of ${ROUNDS} alternating rounds per compared pair, ${SECONDS} s of wall time per measurement; 8 KiB = ${BLOCK} bytes`,
-        'openssl column: `openssl speed -evp <alg> -bytes 8192` (native C); for SM2, `openssl speed sm2` (its own SM2, shown for context)',
+        'openssl column: `openssl speed -evp <alg> -bytes 8192` (native C); HMAC: `openssl speed -hmac sm3`; PBKDF2: `openssl kdf … PBKDF2` with 1,000,000 iterations, user CPU from bash `times`; for SM2, `openssl speed sm2` (its own SM2, shown for context)',
         `SM2 rows sign/verify a ${Buffer.byteLength(SM2_MESSAGE)}-byte message with the standard user ID 1234567812345678 (Z-value hash), DER signatures`,
         'sm-crypto sign (key object row) is given the public key, so it skips deriving it; the one-shot row compares one-shot to one-shot',
       ],

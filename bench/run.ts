@@ -15,6 +15,7 @@ import { dbauditBench } from './dbaudit-bench';
 import { kmsBench } from './kms-bench';
 import { logAuditBench } from './log-audit-bench';
 import { planBench } from './plan-bench';
+import { startupBench } from './startup-bench';
 
 /** One table cell. `null` prints as a dash (not measured / not applicable). */
 export type BenchCell = string | number | boolean | null;
@@ -47,7 +48,7 @@ const complianceBench: BenchModule = {
 };
 
 /** Every benchmark `npm run bench` knows, in run order. */
-export const benches: BenchModule[] = [cryptoBench, complianceBench, planBench, kmsBench, logAuditBench, cloudBench, dbauditBench, bastionBench];
+export const benches: BenchModule[] = [cryptoBench, startupBench, complianceBench, planBench, kmsBench, logAuditBench, cloudBench, dbauditBench, bastionBench];
 
 function formatCell(cell: BenchCell | undefined): string {
   if (cell === null || cell === undefined) return '—';
