@@ -30,8 +30,8 @@ export function signerFromKeyPair(keyId: string, privateKeyHex: string, publicKe
  * database administrator cannot re-sign a rewritten trail). Created on first start.
  */
 export function loadOrCreateSigningKey(dataDir: string, name = 'audit-signing'): CheckpointSigner {
-  const dir = path.resolve(dataDir, 'keys');
-  const file = path.join(dir, `${name}.json`);
+  const file = signingKeyPath(dataDir, name);
+  const dir = path.dirname(file);
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const pair = generateSm2KeyPair();
@@ -45,6 +45,21 @@ export function loadOrCreateSigningKey(dataDir: string, name = 'audit-signing'):
     writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
   }
+  return readKeyFile(file);
+}
+
+/** The path of a zone's key file in the data dir. */
+export function signingKeyPath(dataDir: string, name = 'audit-signing'): string {
+  return path.join(path.resolve(dataDir, 'keys'), `${name}.json`);
+}
+
+/** The existing signing key, or null when there is none: for readers (verification) that must never create one. */
+export function loadSigningKey(dataDir: string, name = 'audit-signing'): CheckpointSigner | null {
+  const file = signingKeyPath(dataDir, name);
+  return existsSync(file) ? readKeyFile(file) : null;
+}
+
+function readKeyFile(file: string): CheckpointSigner {
   const parsed = keyFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file} is not a valid yiyun SM2 key file`);
   return signerFromKeyPair(parsed.data.keyId, parsed.data.privateKey, parsed.data.publicKey);

@@ -42,3 +42,11 @@ test('an unreadable config file stops start-up with its name', (t) => {
   const e = t.throws(() => loadSettings({ YIYUN_CONFIG: '/nonexistent/yiyun.json' }), { instanceOf: ConfigError });
   t.regex(e!.message, /YIYUN_CONFIG/);
 });
+
+test('a number setting that is not a number, or out of range, names the allowed range', (t) => {
+  for (const PORT of ['eighty', '70000', '80.5', '-1']) {
+    const e = t.throws(() => loadSettings({ PORT }), { instanceOf: ConfigError });
+    t.regex(e!.message, /PORT: expected a whole number from 0 to 65535/, PORT);
+    t.notRegex(e!.message, /NaN/, PORT);
+  }
+});

@@ -7,7 +7,19 @@ const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const intInRange = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A whole number within bounds; every failure (including text that is no number at all) states the range. */
+const intInRange = (min: number, max: number) => {
+  const allowed = `expected a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: allowed }).int(allowed).min(min, allowed).max(max, allowed);
+};
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration such as `90s`, `30m`, `6h`, `1d`, or `0` (off), as milliseconds. */
+const durationMs = z
+  .string()
+  .trim()
+  .regex(/^(0|\d{1,6}[smhd])$/, 'a duration like 30m, 6h or 1d, or 0 for off')
+  .transform((v) => (v === '0' ? 0 : Number(v.slice(0, -1)) * UNIT_MS[v.slice(-1) as keyof typeof UNIT_MS]));
 
 /**
  * Every setting yiyun reads at start-up. Names are the environment variables; a JSON file named by
@@ -63,6 +75,11 @@ export const settingsSchema = z
     YIYUN_KMS_KEK_FILE: z.string().min(1).optional(),
     /** KMS key-encryption key as 64 hex digits in the environment (wins over the file). */
     YIYUN_KMS_KEK: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex digits (32 bytes)').optional(),
+    // Compliance checks: run once at start-up (in the background) and every interval (0 = no schedule); an export
+    // uses the latest run if it started within the max age, else runs the checks first (docs/compliance.md).
+    YIYUN_COMPLIANCE_ON_START: boolFromEnv.default(true),
+    YIYUN_COMPLIANCE_INTERVAL: durationMs.prefault('6h'),
+    YIYUN_COMPLIANCE_EXPORT_MAX_AGE: durationMs.prefault('1h'),
     /** Where `yiyun ferry` writes outgoing bundles and finds incoming ones (default <data dir>/ferry). */
     YIYUN_FERRY_DIR: z.string().min(1).optional(),
   })

@@ -116,8 +116,9 @@ export async function runMigrations(db: Kysely<any>, modules: ModuleMigrations[]
 
 /** Per-module applied/known counts; `/readyz` is ready only when nothing is pending. */
 export async function migrationStatus(db: Kysely<any>, modules: ModuleMigrations[]): Promise<MigrationStatus[]> {
-  await ensureLedger(db);
-  const ledger = await readLedger(db);
+  // Read-only: readiness probes and `yiyun audit verify` ask this, and neither may create the ledger.
+  const ledgerExists = await sql<{ t: string | null }>`select to_regclass('yiyun_meta.migrations')::text as t`.execute(db);
+  const ledger = ledgerExists.rows[0]?.t ? await readLedger(db) : [];
   return modules.map((m) => {
     const have = new Set(ledger.filter((r) => r.module === m.module).map((r) => r.version));
     const pending = m.migrations.filter((x) => !have.has(x.version)).map((x) => x.version);

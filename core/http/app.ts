@@ -130,7 +130,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   // No ETag on API bodies: it hashes every response (SHA-1 over a whole list page) for a conditional GET that API
   // clients do not make; the console's static files keep theirs (serve-static sets its own from the file).
   app.set('etag', false);
-  app.set('trust proxy', deps.trustProxy);
+  // One hop: the reverse proxy in front of us. `true` would believe every X-Forwarded-For entry, so a client could name
+  // its own address and walk past the per-account source ranges and the per-address rate limit.
+  app.set('trust proxy', deps.trustProxy ? 1 : false);
   app.use((req, res, next) => {
     const incoming = req.get('x-request-id');
     res.setHeader('x-request-id', incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID());

@@ -95,11 +95,26 @@ export function createAuthService(deps: AuthServiceDeps) {
     return !!r.locked_until && r.locked_until > now();
   }
 
+  function restrictionReason(r: AccountRow, client: ClientInfo): string | null {
+    return !ipAllowed(client.sourceIp, r.allowed_cidrs) ? 'source address not allowed' : !timeAllowed(now(), r.allowed_windows) ? 'outside the allowed login hours' : null;
+  }
+
   async function checkRestrictions(r: AccountRow, client: ClientInfo): Promise<void> {
-    const reason = !ipAllowed(client.sourceIp, r.allowed_cidrs) ? 'source address not allowed' : !timeAllowed(now(), r.allowed_windows) ? 'outside the allowed login hours' : null;
+    const reason = restrictionReason(r, client);
     if (!reason) return;
     await audit.record({ actor: actorOf(r, client), action: 'auth.login_failed', target: { type: 'account', id: r.id }, outcome: 'denied', detail: { reason } });
     throw new ForbiddenError(`login refused: ${reason}`, { code: 'auth.login_restricted' });
+  }
+
+  /**
+   * The account's source ranges and hours hold for every request, not only at login: a session carried to
+   * another address, a token used from anywhere, or either used after hours is refused (and the refusal recorded).
+   */
+  async function checkRequestRestrictions(r: AccountRow, client: ClientInfo, via: 'cookie' | 'bearer', targetId: string): Promise<void> {
+    const reason = restrictionReason(r, client);
+    if (!reason) return;
+    await audit.record({ actor: actorOf(r, client), action: 'auth.request_refused', target: { type: via === 'bearer' ? 'api_token' : 'session', id: targetId }, outcome: 'denied', detail: { reason, via } });
+    throw new ForbiddenError(`request refused: ${reason}`, { code: 'auth.login_restricted' });
   }
 
   async function verifySecondFactor(r: AccountRow, code: string): Promise<{ ok: boolean; step?: number; tokenStep?: number; recovery?: boolean }> {
@@ -129,11 +144,12 @@ export function createAuthService(deps: AuthServiceDeps) {
         await audit.record({ actor: anonymousFor(input.loginId.slice(0, 254), client), action: 'auth.login_failed', target: { type: 'account', id: null }, outcome: 'failure', detail: { reason: 'unknown login id' } });
         throw locked ? lockedError(policy.lockoutMinutes) : invalidCredentials();
       }
+      // Hashed before the lock check, so a locked account answers after the same work as any other (no timing oracle).
+      const good = await verifyPassword(input.password, account.password_hash);
       if (isLocked(account)) {
         await audit.record({ actor: actorOf(account, client), action: 'auth.login_failed', target: { type: 'account', id: account.id }, outcome: 'denied', detail: { reason: 'locked' } });
         throw lockedError(policy.lockoutMinutes);
       }
-      const good = await verifyPassword(input.password, account.password_hash);
       if (!good || account.status !== 'active') {
         const lockedNow = await recordFailure(account, client, good ? 'account disabled' : 'wrong password');
         throw lockedNow ? lockedError(policy.lockoutMinutes) : invalidCredentials();
@@ -176,7 +192,11 @@ export function createAuthService(deps: AuthServiceDeps) {
         const tok = await cached(`token:${hash}`, () => dal.findTokenByHash(hash));
         if (!tok || tok.revoked_at || tok.expires_at <= t) return null;
         const acct = await cached(`account:${tok.account_id}`, () => dal.findAccountById(tok.account_id));
+        // A disabled account's tokens stop with it. Neither password expiry (automation has no one to type a new
+        // password; the token has its own expiry) nor a lockout ends them: the lockout guards the password, and
+        // anyone who knows a login id could otherwise halt that account's automation with five wrong guesses.
         if (!acct || acct.status !== 'active') return null;
+        await checkRequestRestrictions(acct, client, 'bearer', tok.id);
         if (!tok.last_used_at || t.getTime() - tok.last_used_at.getTime() > TOUCH_EVERY_MS) {
           await dal.touchToken(tok.id, t);
           tok.last_used_at = t;
@@ -194,7 +214,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         return null;
       }
       const acct = await cached(`account:${s.account_id}`, () => dal.findAccountById(s.account_id));
+      // As for tokens, a lockout (password guessing) does not end sessions already proven with password and MFA.
       if (!acct || acct.status !== 'active') return null;
+      await checkRequestRestrictions(acct, client, 'cookie', s.id);
       if (t.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
         await dal.touchSession(s.id, t);
         // The cached row is the one later requests see: it must not look idle while the database says otherwise.

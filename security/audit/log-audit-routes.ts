@@ -72,11 +72,11 @@ export function logAuditRoutes(la: LogAudit): RouteDef[] {
       response: listOf(savedQuerySchema), handler: ({ actor }) => la.search.savedList(actor),
     }),
     defineRoute({
-      method: 'post', path: `${P}/saved-queries`, tag: TAG, summary: 'Save a query', access: 'log_audit.read', status: 201,
+      method: 'post', path: `${P}/saved-queries`, tag: TAG, summary: 'Save a query', access: 'log_audit.read', audit: 'log_query.saved', status: 201,
       body: savedQueryCreateSchema, response: savedQuerySchema, handler: ({ actor, body }) => la.search.savedCreate(actor, { name: body.name, query: body.query as Record<string, unknown> }),
     }),
     defineRoute({
-      method: 'delete', path: `${P}/saved-queries/:id`, tag: TAG, summary: 'Delete a saved query', access: 'log_audit.read', status: 204,
+      method: 'delete', path: `${P}/saved-queries/:id`, tag: TAG, summary: 'Delete a saved query', access: 'log_audit.read', audit: 'log_query.deleted', status: 204,
       params: idParams, handler: ({ actor, params }) => la.search.savedDelete(actor, params.id),
     }),
 

@@ -93,7 +93,7 @@ export function createLogAudit(deps: LogAuditDeps) {
     },
   });
   const parsers = createParsersService({ db, audit: deps.audit });
-  const search = createSearchService({ db });
+  const search = createSearchService({ db, audit: deps.audit });
   const archive = deps.archive ? createArchiveService({ db, audit: deps.audit, signer: deps.archive.signer, remote: deps.archive.remote, events }) : null;
   const retention = createRetentionService({ db, audit: deps.audit, events, raise: (a) => alerts.store(a), archiver: archive ?? undefined, fullTextOpenDay: deps.fullTextOpenDay ?? true });
   const pipeline = createIngestPipeline({

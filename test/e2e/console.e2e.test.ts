@@ -99,6 +99,7 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     await page.fill('input[name="contactName"]', '王主任');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/tenants\/[0-9a-f-]{36}\/show$/);
+    const tenantId = /\/tenants\/([0-9a-f-]{36})\/show$/.exec(page.url())![1]!;
     await page.locator('[data-testid="tenant-basic"]').getByText('凉城县人民医院').waitFor();
     await page.locator('[data-testid="tenant-quota"]').waitFor();
     await shot(page, '03-tenant');
@@ -147,6 +148,28 @@ test.serial('console: first login, MFA enrolment, tenant creation, audit trail a
     t.regex((await verdict.textContent()) ?? '', /校验通过/);
     await shot(page, '06-audit-verified');
     await page.click('[data-testid="verify-close"]');
+
+    // The trail narrowed to one object by its id: the tenant's record and nothing else.
+    const rows = page.locator('[data-testid="audit-action"]');
+    await page.getByRole('button', { name: '添加筛选' }).click();
+    await page.getByRole('menu').getByText('对象 ID', { exact: true }).click();
+    await page.fill('input[name="targetId"]', tenantId);
+    // The auditor's own records (account.*) leave the page once the filter has been applied.
+    await rows.filter({ hasText: /^account\./ }).first().waitFor({ state: 'detached' });
+    t.deepEqual(await rows.allTextContents(), ['tenant.created'], 'the target-id filter keeps only the tenant’s record');
+    await shot(page, '06-audit-filtered-by-target');
+
+    // English is one click away and comes back: the menu and the filter speak it, then Chinese again.
+    await page.locator('button[aria-haspopup="true"]', { hasText: '中文' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('menuitem', { name: 'Audit trail' }).waitFor();
+    await page.getByLabel('Target id').waitFor();
+    t.is(await page.getByRole('menuitem', { name: '审计日志' }).count(), 0, 'no Chinese menu label left in English');
+    await shot(page, '06-audit-english');
+    await page.locator('button[aria-haspopup="true"]', { hasText: 'English' }).click();
+    await page.getByRole('menuitem', { name: '中文' }).click();
+    await page.getByRole('menuitem', { name: '审计日志' }).waitFor();
+    await page.getByLabel('对象 ID').waitFor();
 
     await created.first().click();
     await page.waitForURL(/\/audit\/\d+\/show$/);

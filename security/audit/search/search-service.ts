@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { AuditTrail } from '../../../core/audit';
 import type { Actor } from '../../../core/authz';
 import { InputError, NotFoundError } from '../../../core/errors';
 import { toStored, type StoredEvent } from '../events/events-dal';
@@ -13,8 +14,8 @@ export const eventView = (e: StoredEvent) => ({ id: e.id, '@timestamp': e.ts, re
 type Bucket = { key: string | number | null; count: number; drilldown?: Record<string, unknown> };
 
 /** Search, aggregations, dashboards, saved queries and history over the stored events; always tenant-scoped. */
-export function createSearchService(deps: { db: Kysely<any> }) {
-  const { db } = deps;
+export function createSearchService(deps: { db: Kysely<any>; audit: Pick<AuditTrail, 'record'> }) {
+  const { db, audit } = deps;
 
   function historyOwner(actor: Actor): string {
     return actor.accountId ?? actor.loginId;
@@ -103,13 +104,22 @@ export function createSearchService(deps: { db: Kysely<any> }) {
     },
 
     async savedCreate(actor: Actor, input: { name: string; query: Record<string, unknown> }) {
-      const r = await sql<{ id: string; created_at: Date }>`insert into logaudit.saved_queries (owner, tenant_id, name, query) values (${historyOwner(actor)}, ${actor.tenantId}, ${input.name}, ${JSON.stringify(input.query)}::jsonb) returning id, created_at`.execute(db);
-      return { id: r.rows[0]!.id, name: input.name, query: input.query, createdAt: r.rows[0]!.created_at };
+      // A saved query is a state change like any other: its record commits with it or not at all.
+      const row = await db.transaction().execute(async (tx) => {
+        const r = await sql<{ id: string; created_at: Date }>`insert into logaudit.saved_queries (owner, tenant_id, name, query) values (${historyOwner(actor)}, ${actor.tenantId}, ${input.name}, ${JSON.stringify(input.query)}::jsonb) returning id, created_at`.execute(tx);
+        const created = r.rows[0]!;
+        await audit.record({ actor, action: 'log_query.saved', target: { type: 'log_saved_query', id: created.id }, after: { name: input.name } }, tx);
+        return created;
+      });
+      return { id: row.id, name: input.name, query: input.query, createdAt: row.created_at };
     },
 
     async savedDelete(actor: Actor, id: string): Promise<void> {
-      const r = await sql`delete from logaudit.saved_queries where id = ${id} and owner = ${historyOwner(actor)}`.execute(db);
-      if (Number(r.numAffectedRows ?? 0) === 0) throw new NotFoundError('no such saved query', { code: 'log_query.not_found' });
+      await db.transaction().execute(async (tx) => {
+        const r = await sql<{ name: string }>`delete from logaudit.saved_queries where id = ${id} and owner = ${historyOwner(actor)} returning name`.execute(tx);
+        if (r.rows.length === 0) throw new NotFoundError('no such saved query', { code: 'log_query.not_found' });
+        await audit.record({ actor, action: 'log_query.deleted', target: { type: 'log_saved_query', id }, before: { name: r.rows[0]!.name } }, tx);
+      });
     },
 
     /** Fields the search UI offers (hot columns first). */

@@ -11,6 +11,7 @@ const auditFilters = [
   <TextInput key="action" source="action" label="resources.audit.filters.action" alwaysOn />,
   <SelectInput key="outcome" source="outcome" label="resources.audit.filters.outcome" choices={choicesOf('audit', 'outcome', AUDIT_OUTCOMES)} />,
   <TextInput key="targetType" source="targetType" label="resources.audit.filters.targetType" />,
+  <TextInput key="targetId" source="targetId" label="resources.audit.filters.targetId" />,
   <DateTimeInput key="from" source="from" label="resources.audit.filters.from" />,
   <DateTimeInput key="to" source="to" label="resources.audit.filters.to" />,
 ];
