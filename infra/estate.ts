@@ -3,13 +3,14 @@ import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { Compute } from './components/compute';
 import type { FlavorSpec } from './components/compute-plan';
-import { GatekeeperSide, flowsOf } from './components/gatekeeper';
+import { GatekeeperSide, flowsOf, gatekeeperPorts } from './components/gatekeeper';
 import { HaVip } from './components/havip';
 import { Storage } from './components/storage';
 import { Tenants } from './components/tenants';
 import { Zone } from './components/zone';
 import { gatekeeperAddress, havipAddresses, type TenantPlan, type TierPlan } from './components/zone-plan';
 import type { EstateConfig, TierKind } from './config/config-schema';
+import { ClinicalApps, type AppSummary } from './k8s/clinical-apps';
 import { Cluster } from './k8s/cluster';
 import { Platform } from './k8s/platform';
 
@@ -22,10 +23,14 @@ export interface EstateSummary {
   havips: { name: string; role: string; tier: TierKind; vip: string; members: [string, string]; floatingIp: boolean }[];
   gatekeeper: { address: string; flows: ReturnType<typeof flowsOf> };
   volumeTypes: string[];
+  /** the clinical apps of the catalogue this zone deploys */
+  apps: AppSummary[];
 }
 
 export interface EstateSecrets {
   databaseUrl?: pulumi.Input<string>;
+  /** the log audit's syslog-over-TLS certificate and key (PEM), from the stack's config secrets */
+  syslogTls?: { cert: pulumi.Input<string>; key: pulumi.Input<string> };
 }
 
 /**
@@ -40,6 +45,10 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
   const provider = new openstack.Provider(`${z}-openstack`, { region: cfg.region });
   const o = { providers: [provider] };
 
+  const storage = new Storage(`${z}-storage`, {
+    zone: z, backends: cfg.storage.backends, containers: cfg.objectStorage, logRetentionDays: cfg.logRetentionDays,
+  }, o);
+  const tenants = new Tenants(`${z}-tenants`, { zone: z, tenants: cfg.tenants, volumeType: storage.defaultVolumeType }, o);
   const zone = new Zone(`${z}-zone`, {
     zone: z,
     ipv4: space.ipv4[0]!,
@@ -48,12 +57,11 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
     tenants: cfg.tenants,
     externalNetworkId: cfg.network.externalNetworkId,
     dns: cfg.network.dns,
+    gatekeeperPorts: gatekeeperPorts(flowsOf(z, cfg.gatekeeper.flows)),
+    openstackApi: cfg.openstackApi,
+    tenantProjects: new Map([...tenants.projects].map(([name, p]) => [name, p.id])),
   }, o);
   const compute = new Compute(`${z}-compute`, { zone: z, aggregates: cfg.aggregates }, o);
-  const storage = new Storage(`${z}-storage`, {
-    zone: z, backends: cfg.storage.backends, containers: cfg.objectStorage, logRetentionDays: cfg.logRetentionDays,
-  }, o);
-  new Tenants(`${z}-tenants`, { zone: z, tenants: cfg.tenants, volumeType: storage.defaultVolumeType }, o);
 
   const ferryTier = zone.tierPlans.find((t) => t.kind === 'ferry')!;
   const ferry = zone.networks.get('ferry')!;
@@ -122,6 +130,19 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
     gatekeeperWhitelist: gatekeeper.whitelist,
     databaseUrl,
     grafanaAdminPassword: pulumi.secret(grafanaPassword.result),
+    volumeType: storage.defaultVolumeType,
+    ...(postgresVip ? { auditedPostgres: `${postgresVip}:5432` } : {}),
+    ...(secrets.syslogTls ? { syslogTls: secrets.syslogTls } : {}),
+  }, { providers: [cluster.provider] });
+
+  const pair = (role: string) => havips.find((h) => h.role === role);
+  const waf = pair('waf');
+  const mariadb = pair('mariadb');
+  const clinical = new ClinicalApps(`${z}-clinical-apps`, {
+    cfg,
+    wafAddresses: waf ? [waf.vip, ...waf.members] : [],
+    databaseHosts: { ...(postgresVip ? { postgres: postgresVip } : {}), ...(mariadb ? { mariadb: mariadb.vip } : {}) },
+    volumeType: storage.defaultVolumeType,
   }, { providers: [cluster.provider] });
 
   return {
@@ -132,5 +153,6 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
     havips,
     gatekeeper: { address: gkAddress, flows: gatekeeper.flows },
     volumeTypes: [...storage.volumeTypes.keys()],
+    apps: clinical.summary,
   };
 }

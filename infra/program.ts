@@ -27,5 +27,11 @@ export function runProgram(): EstateSummary {
   for (const key of Object.keys(projectConfigSchema.shape)) rawProject[key] = read(cfg, key);
   const estate = validateEstateConfig(pulumi.getStack(), rawStack, rawProject);
   const databaseUrl = cfg.getSecret('databaseUrl');
-  return buildEstate(estate, cfg.get('databaseUrl') === undefined ? {} : { databaseUrl: databaseUrl as pulumi.Output<string> });
+  // Secrets that never sit in the stack file in clear: `pulumi config set --secret yiyun:syslogTlsKey < key.pem`.
+  const tlsCert = cfg.get('syslogTlsCert');
+  const tlsKey = cfg.getSecret('syslogTlsKey');
+  return buildEstate(estate, {
+    ...(cfg.get('databaseUrl') === undefined ? {} : { databaseUrl: databaseUrl as pulumi.Output<string> }),
+    ...(tlsCert && tlsKey ? { syslogTls: { cert: tlsCert, key: tlsKey } } : {}),
+  });
 }

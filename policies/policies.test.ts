@@ -12,8 +12,8 @@ import {
 
 const ctx: PolicyContext = defaultPolicyContext({
   zones: {
-    dmz: { ipv4: ['10.20.0.0/16'], ipv6: ['fd6c:6300:20::/48'], externalNetworks: ['dmz-ext'], gatekeeperInterfaces: [] },
-    internet: { ipv4: ['10.30.0.0/16'], ipv6: ['fd6c:6300:30::/48'], externalNetworks: ['internet-ext'], gatekeeperInterfaces: [] },
+    dmz: { ipv4: ['10.20.0.0/16'], ipv6: ['fd6c:6300:20::/48'], externalNetworks: ['dmz-ext'], externalNetworkNames: ['healthnet'], gatekeeperInterfaces: [] },
+    internet: { ipv4: ['10.30.0.0/16'], ipv6: ['fd6c:6300:30::/48'], externalNetworks: ['internet-ext'], externalNetworkNames: ['internet'], gatekeeperInterfaces: [] },
   },
   gatekeeper: {
     name: 'gap',
@@ -67,6 +67,40 @@ test('no-cross-zone-path: a route, a rule or a VPN into the other zone fails; ow
   t.deepEqual(ids(r(T.secGroupRule, { ...listed }), rule), [rule], 'an untagged rule is not a listed flow');
   t.deepEqual(ids(r(T.secGroupRule, { ...listed, portRangeMin: 22, portRangeMax: 22, description: 'gatekeeper-flow:proxied-bookings' }), rule), [rule], 'wrong port');
   t.deepEqual(ids(r(T.secGroupRule, { ...listed, description: 'gatekeeper-flow:no-such-flow' }), rule), [rule]);
+});
+
+test('no-cross-zone-path: a port, a floating IP or an Octavia VIP on the other zone’s external network fails', (t) => {
+  const rule = 'no-cross-zone-path';
+  t.deepEqual(ids(r(T.port, { networkId: 'internet-ext', fixedIps: [] }), rule), [rule], 'a DMZ port on the internet zone’s provider network');
+  t.deepEqual(ids(r(T.port, { networkId: 'dmz-ext' }), rule), [], 'own provider network');
+  t.deepEqual(ids(r(T.port, { networkId: 'dmz-services' }), rule), []);
+  t.deepEqual(ids(r(T.floatingIp, { pool: 'internet-ext', portId: 'waf-vip' }), rule), [rule], 'pool by id');
+  t.deepEqual(ids(r(T.floatingIp, { pool: 'internet', portId: 'waf-vip' }), rule), [rule], 'pool by name');
+  t.deepEqual(ids(r(T.floatingIp, { pool: 'healthnet', portId: 'waf-vip' }), rule), []);
+  t.deepEqual(ids(r(T.computeFloatingIp, { pool: 'internet' }), rule), [rule]);
+  t.deepEqual(ids(r(T.floatingIp, { pool: 'healthnet', fixedIp: '10.30.136.4' }), rule), [rule], 'bound to an address of the other zone');
+  t.deepEqual(ids(r(T.loadBalancer, { vipNetworkId: 'internet-ext' }), rule), [rule], 'an Octavia VIP on the other zone’s network');
+  t.deepEqual(ids(r(T.loadBalancer, { vipSubnetId: 'dmz-services-v4', vipAddress: '10.30.16.20' }), rule), [rule], 'a VIP address in the other zone');
+  t.deepEqual(ids(r(T.loadBalancer, { vipNetworkId: 'dmz-ext', vipAddress: '10.20.16.20' }), rule), []);
+  t.deepEqual(ids(r(T.port, { networkId: 'internet-ext' }, 'x', 'internet'), rule), [], 'the internet zone on its own network');
+});
+
+test('management-network-separate: a management router may also join the management transit, nothing else', (t) => {
+  const only = [ruleById('management-network-separate')!];
+  const rs = (extra: ResourceDescription[]): ResourceDescription[] => [
+    r(T.router, { tags: ['yiyun:tiers=management'] }, 'mgmt'),
+    r(T.router, { tags: ['yiyun:tiers=services,tenant'] }, 'core'),
+    r(T.subnet, { cidr: '10.20.0.0/22', tags: ['yiyun:tier=management'] }, 'sub-mgmt'),
+    r(T.subnet, { cidr: '10.20.255.248/29', tags: ['yiyun:tier=mgmt-transit'] }, 'sub-transit'),
+    r(T.subnet, { cidr: '10.20.64.0/24', tags: ['yiyun:tier=tenant'] }, 'sub-t1'),
+    r(T.routerInterface, { routerId: 'mgmt', subnetId: 'sub-mgmt' }, 'if-1'),
+    r(T.routerInterface, { routerId: 'mgmt', subnetId: 'sub-transit' }, 'if-2'),
+    r(T.routerInterface, { routerId: 'core', subnetId: 'sub-transit' }, 'if-3'),
+    ...extra,
+  ];
+  t.deepEqual(evaluatePolicies(rs([r(T.routerInterface, { routerId: 'core', subnetId: 'sub-t1' }, 'if-4')]), ctx, only), []);
+  const bad = evaluatePolicies(rs([r(T.routerInterface, { routerId: 'mgmt', subnetId: 'sub-t1' }, 'if-4')]), ctx, only);
+  t.deepEqual(bad.map((v) => [v.resource, v.message]), [['mgmt', 'router joins the management network to tenant']]);
 });
 
 test('management-network-separate: a router joining management and tenant subnets fails', (t) => {

@@ -17,6 +17,8 @@ export const T = {
   floatingIp: 'openstack:networking/floatingIp:FloatingIp',
   floatingIpAssociate: 'openstack:networking/floatingIpAssociate:FloatingIpAssociate',
   computeFloatingIpAssociate: 'openstack:compute/floatingIpAssociate:FloatingIpAssociate',
+  computeFloatingIp: 'openstack:compute/floatingIp:FloatingIp',
+  loadBalancer: 'openstack:loadbalancer/loadBalancer:LoadBalancer',
   vpnSiteConnection: 'openstack:vpnaas/siteConnection:SiteConnection',
   vpnEndpointGroup: 'openstack:vpnaas/endpointGroup:EndpointGroup',
   instance: 'openstack:compute/instance:Instance',

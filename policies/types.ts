@@ -49,6 +49,8 @@ export const zoneAddressSchema = z
     ipv6: z.array(ipv6Cidr).default([]),
     /** the provider (external) networks a router in this zone may use as its gateway */
     externalNetworks: z.array(z.string().min(1)).default([]),
+    /** the same networks' names, as floating-IP pools name them */
+    externalNetworkNames: z.array(z.string().min(1)).optional(),
     /** the gatekeeper's own interface addresses in this zone (the ferry's near end) */
     gatekeeperInterfaces: z.array(z.string().min(1)).default([]),
   })

@@ -1,6 +1,7 @@
 import * as openstack from '@pulumi/openstack';
 import * as pulumi from '@pulumi/pulumi';
 import type { Gatekeeper as GatekeeperSpec, GatekeeperFlow } from '../../policies';
+import type { GatekeeperPort } from './tier-flows';
 
 export interface GatekeeperSideArgs {
   readonly zone: string;
@@ -18,6 +19,18 @@ export function flowsOf(zone: string, flows: readonly GatekeeperFlow[]): (Gateke
   return flows
     .filter((f) => f.from === zone || f.to === zone)
     .map((f) => ({ ...f, direction: f.from === zone ? ('outbound' as const) : ('inbound' as const) }));
+}
+
+/** The distinct ports of a zone's flows, with the flows each serves (the services → ferry rules). Pure. */
+export function gatekeeperPorts(flows: readonly GatekeeperFlow[]): GatekeeperPort[] {
+  const out = new Map<string, { protocol: 'tcp' | 'udp'; port: number; flowIds: string[] }>();
+  for (const f of flows) {
+    const key = `${f.protocol}/${f.port}`;
+    const entry = out.get(key) ?? { protocol: f.protocol, port: f.port, flowIds: [] };
+    entry.flowIds.push(f.id);
+    out.set(key, entry);
+  }
+  return [...out.values()];
 }
 
 /** The whitelist as the appliance's operators load it: one line per flow. Pure. */
@@ -50,21 +63,29 @@ export class GatekeeperSide extends pulumi.ComponentResource {
       deleteDefaultRules: true,
       tags: ['yiyun:role=gatekeeper'],
     }, parent);
-    const ports = [...new Set(this.flows.map((f) => `${f.protocol}/${f.port}`))];
-    ports.forEach((pp) => {
-      const [protocol, port] = pp.split('/') as ['tcp' | 'udp', string];
-      const ids = this.flows.filter((f) => `${f.protocol}/${f.port}` === pp).map((f) => f.id);
-      new openstack.networking.SecGroupRule(`${z}-sg-gatekeeper-${protocol}-${port}`, {
+    for (const g of gatekeeperPorts(this.flows)) {
+      new openstack.networking.SecGroupRule(`${z}-sg-gatekeeper-${g.protocol}-${g.port}`, {
         securityGroupId: sg.id,
         direction: 'ingress',
         ethertype: 'IPv4',
-        protocol,
-        portRangeMin: Number(port),
-        portRangeMax: Number(port),
+        protocol: g.protocol,
+        portRangeMin: g.port,
+        portRangeMax: g.port,
         remoteIpPrefix: args.servicesCidr,
-        description: `ferry agent → gatekeeper (${ids.join(', ')})`,
+        description: `ferry agent → gatekeeper (${g.flowIds.join(', ')})`,
       }, parent);
-    });
+    }
+    // The appliance's own audit log (tier-flows: ferry → services 6514); nothing else leaves it.
+    new openstack.networking.SecGroupRule(`${z}-sg-gatekeeper-syslog`, {
+      securityGroupId: sg.id,
+      direction: 'egress',
+      ethertype: 'IPv4',
+      protocol: 'tcp',
+      portRangeMin: 6514,
+      portRangeMax: 6514,
+      remoteIpPrefix: args.servicesCidr,
+      description: 'gatekeeper → log audit (syslog over TLS)',
+    }, parent);
     this.port = new openstack.networking.Port(`${z}-gatekeeper-port`, {
       name: `${z}-gatekeeper-near`,
       networkId: args.ferryNetworkId,

@@ -1,6 +1,6 @@
 import * as openstack from '@pulumi/openstack';
 import * as pulumi from '@pulumi/pulumi';
-import { renderCloudInit, renderKeepalived } from './keepalived';
+import { renderKeepalived, renderMemberCloudInit } from './keepalived';
 
 export interface HaVipArgs {
   readonly zone: string;
@@ -88,7 +88,7 @@ export class HaVip extends pulumi.ComponentResource {
         ...(args.availabilityZone ? { availabilityZone: args.availabilityZone } : {}),
         networks: [{ port: port.id }],
         schedulerHints: [{ group: this.serverGroup.id }],
-        userData: renderCloudInit([{ path: '/etc/keepalived/keepalived.conf', content: conf }], ['keepalived']),
+        userData: renderMemberCloudInit(args.role, conf),
         metadata: {
           'yiyun.havip': name,
           'yiyun.role': args.role,

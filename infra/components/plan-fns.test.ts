@@ -2,10 +2,10 @@ import test from 'ava';
 import fc from 'fast-check';
 import { contains, overlaps, parsePrefix } from '../../policies/net-fns';
 import type { Tier } from '../config/config-schema';
-import { firewallRules, securityGroupRules, tierCidrs } from './acl-plan';
+import { firewallRules, managementPeers, securityGroupRules, tierCidrs, transitFirewallRules } from './acl-plan';
 import { flavorCatalogue, hostCapacity, overCapacity } from './compute-plan';
 import { renderKeepalived } from './keepalived';
-import { havipAddresses, planTenants, planTiers } from './zone-plan';
+import { havipAddresses, planTenants, planTiers, planTransit } from './zone-plan';
 
 const KINDS = ['management', 'services', 'tenant', 'storage', 'backup', 'edge', 'ferry'] as const;
 
@@ -39,6 +39,42 @@ test('planTiers: every tier lies inside the zone, aligned, and no two tiers over
     }),
   );
   t.pass('property held for every generated tier list');
+});
+
+test('planTransit: the last /29 of the zone, outside every tier planTiers hands out', (t) => {
+  fc.assert(
+    fc.property(tiersArb, (tiers: Tier[]) => {
+      const transit = parsePrefix(planTransit('10.20.0.0/16').cidr)!;
+      const plans = planTiers({ ipv4: '10.20.0.0/16', ipv6: 'fd6c:6300:20::/48' }, tiers);
+      return contains(parsePrefix('10.20.0.0/16')!, transit) && plans.every((p) => !overlaps(parsePrefix(p.ipv4!)!, transit));
+    }),
+  );
+  t.deepEqual(planTransit('10.20.0.0/16'), { cidr: '10.20.255.248/29', core: '10.20.255.249', management: '10.20.255.250' });
+  const err = t.throws(() => planTiers({ ipv4: '10.20.0.0/24' }, [{ kind: 'services', prefix: 24, stack: 'ipv4' }]));
+  t.regex(err!.message, /management transit/, 'a tier may not take the transit’s /29');
+});
+
+test('management transit ACL: only the table’s management flows cross, from and to the right tiers, then deny', (t) => {
+  const tiers = planTiers({ ipv4: '10.20.0.0/16' }, [
+    { kind: 'management', prefix: 22, stack: 'ipv4' },
+    { kind: 'services', prefix: 20, stack: 'ipv4' },
+    { kind: 'tenant', prefix: 18, stack: 'ipv4' },
+  ]);
+  const cidrs = tierCidrs(tiers, [], undefined);
+  t.deepEqual(managementPeers(new Set(cidrs.keys())), ['services']);
+  const { ingress, egress } = transitFirewallRules(cidrs);
+  t.deepEqual(ingress.slice(0, -1).map((r) => [r.sourceIp, r.destinationIp, r.protocol, r.destinationPort]), [
+    ['10.20.0.0/22', '10.20.16.0/20', 'udp', '514'],
+    ['10.20.0.0/22', '10.20.16.0/20', 'tcp', '6514'],
+  ]);
+  t.deepEqual(egress.slice(0, -1).map((r) => [r.sourceIp, r.protocol, r.destinationPort]), [
+    ['10.20.16.0/20', 'tcp', '22'],
+    ['10.20.16.0/20', 'tcp', '9100'],
+    ['10.20.16.0/20', 'udp', '161'],
+  ]);
+  t.false([...ingress, ...egress].some((r) => r.action === 'allow' && (r.sourceIp === '10.20.64.0/18' || r.destinationIp === '10.20.64.0/18')));
+  t.is(ingress.at(-1)!.action, 'deny');
+  t.is(egress.at(-1)!.action, 'deny');
 });
 
 test('planTiers: a tier that does not fit is refused naming the key', (t) => {

@@ -59,8 +59,8 @@ export function planTiers(space: { ipv4: string; ipv6?: string }, tiers: readonl
       if (bits < v4.bits) throw new InputError(`${key}.prefix: /${bits} is larger than the zone's ${space.ipv4}`);
       const blockSize = 1n << BigInt(32 - bits);
       cursor = ((cursor + blockSize - 1n) / blockSize) * blockSize;
-      if (cursor + blockSize > end(v4)) {
-        throw new InputError(`${key}.prefix: tier ${t.kind} (/${bits}) does not fit in ${space.ipv4} after the tiers before it`);
+      if (cursor + blockSize > end(v4) - TRANSIT_SIZE) {
+        throw new InputError(`${key}.prefix: tier ${t.kind} (/${bits}) does not fit in ${space.ipv4} after the tiers before it (its last /29 is the management transit)`);
       }
       const p: Prefix = { family: 4, base: cursor, bits };
       cursor += blockSize;
@@ -75,6 +75,27 @@ export function planTiers(space: { ipv4: string; ipv6?: string }, tiers: readonl
     }
     return plan;
   });
+}
+
+const TRANSIT_BITS = 29;
+const TRANSIT_SIZE = 1n << BigInt(32 - TRANSIT_BITS);
+
+/** The link between the core and the management router: its /29 and each router's address on it. */
+export interface TransitPlan {
+  cidr: string;
+  core: string;
+  management: string;
+}
+
+/**
+ * The management transit: the last /29 of the zone's IPv4 space (planTiers keeps tiers out of it), so
+ * it stays put when tiers are added or resized. Pure.
+ */
+export function planTransit(ipv4Space: string): TransitPlan {
+  const v4 = need(ipv4Space, 'addressPlan.ipv4');
+  if (v4.bits > 28) throw new InputError(`addressPlan.ipv4: ${ipv4Space} is too small to hold tiers and the management transit`);
+  const p: Prefix = { family: 4, base: end(v4) - TRANSIT_SIZE, bits: TRANSIT_BITS };
+  return { cidr: formatPrefix(p), core: nthAddress(p, 1), management: nthAddress(p, 2) };
 }
 
 /** Tenant networks: consecutive /24s out of the tenant tier, IPv6 /64s from slot 256 on. */

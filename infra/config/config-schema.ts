@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedImagesSchema, gatekeeperSchema, zoneAddressSchema } from '../../policies';
+import { allowedImagesSchema, formatPrefix, gatekeeperSchema, parsePrefix, zoneAddressSchema } from '../../policies';
 
 const posInt = z.number().int().positive();
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case kebab name');
@@ -98,6 +98,50 @@ export const clusterSchema = z
   })
   .strict();
 
+/**
+ * Ports of the OpenStack APIs yiyun's pods call (the control plane's driver, the backup jobs): Keystone, Nova,
+ * Cinder, Glance, Neutron, and 443 where the endpoints sit behind a TLS proxy. Octavia, Heat and Magnum are called
+ * by Pulumi and the cluster's cloud provider, not by yiyun's pods.
+ */
+export const OPENSTACK_API_PORTS = [443, 5000, 8774, 8776, 9292, 9696] as const;
+
+/** A network prefix written canonically (`172.16.20.0/28`: explicit length, no host bits) and narrower than a /8 or /32. */
+const apiCidr = z.string().superRefine((s, ctx) => {
+  const p = s.includes('/') ? parsePrefix(s) : undefined;
+  if (!p) return void ctx.addIssue({ code: 'custom', message: `"${s}" is not a CIDR (address/length)` });
+  if (formatPrefix(p) !== s) return void ctx.addIssue({ code: 'custom', message: `"${s}" has host bits set; write ${formatPrefix(p)}` });
+  if (p.bits < (p.family === 4 ? 8 : 32)) ctx.addIssue({ code: 'custom', message: `"${s}" is wider than the API endpoints can be; name their VIP range` });
+});
+
+/** Where the zone's OpenStack API endpoints live (outside the zone's own address space): egress allowed to these only. */
+export const openstackApiSchema = z
+  .object({
+    cidrs: z.array(apiCidr).min(1),
+    ports: z.array(z.number().int().min(1).max(65535)).min(1).default([...OPENSTACK_API_PORTS]),
+  })
+  .strict();
+export type OpenStackApi = z.infer<typeof openstackApiSchema>;
+
+const quantity = { cpu: z.string().regex(/^\d+(\.\d+)?m?$/), memory: z.string().regex(/^\d+(Mi|Gi)$/) };
+
+/** One clinical app of the catalogue (apps/) a stack deploys; what the catalogue does not fix. */
+export const appConfigSchema = z
+  .object({
+    /** catalogue id (apps/catalogue) */
+    id: name,
+    /** replicas of the components that scale; singletons run one pod */
+    replicas: z.number().int().min(1).max(9).default(2),
+    /** component → image in the consortium registry, pinned by digest (mirrors of the catalogue's tags; vendor images) */
+    images: z.record(z.string(), z.string().min(1)),
+    /** component → requests over the catalogue's */
+    requests: z.record(z.string(), z.object(quantity).strict()).default({}),
+    /** component → plain settings (host names); never secrets */
+    env: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+    storageGb: posInt.optional(),
+  })
+  .strict();
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
 const secretString = z.union([z.string(), z.object({ secure: z.string() }).strict()]);
 
 /** The stack file's `yiyun:` keys, after the prefix is stripped. */
@@ -147,6 +191,10 @@ export const stackConfigSchema = z
       })
       .strict(),
     replicas: z.number().int().min(1).max(9).default(2),
+    /** the clinical apps this zone runs (infra/k8s/clinical-apps.ts) */
+    apps: z.array(appConfigSchema).default([]),
+    /** the zone's OpenStack API endpoints the control plane and the backup jobs call */
+    openstackApi: openstackApiSchema,
     /** overrides the generated database URL (a Pulumi secret) */
     databaseUrl: secretString.optional(),
   })

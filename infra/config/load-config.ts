@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../../core/errors';
+import { overlaps, parsePrefix } from '../../policies';
 import { flavorCatalogue, hostCapacity } from '../components/compute-plan';
 import { planTenants, planTiers } from '../components/zone-plan';
 import {
@@ -77,6 +78,18 @@ function crossCheck(cfg: StackConfig & ProjectConfig & { stack: string }): void 
       if (!cfg.addressPlan[z]) fail(`yiyun:gatekeeper.flows: flow ${f.id} names zone "${z}" missing from addressPlan`);
     }
   }
+  // The API endpoints are the cloud's own (reached through the core router's gateway), never an estate network:
+  // inside a zone's space they would be a tier's addresses, or a path into the other zone.
+  cfg.openstackApi.cidrs.forEach((c, i) => {
+    const a = parsePrefix(c)!;
+    for (const [zone, sp] of Object.entries(cfg.addressPlan)) {
+      const hit = [...sp.ipv4, ...sp.ipv6].find((x) => {
+        const p = parsePrefix(x);
+        return p !== undefined && overlaps(p, a);
+      });
+      if (hit) fail(`yiyun:openstackApi.cidrs[${i}]: ${c} overlaps zone ${zone}'s address space ${hit}; the API endpoints lie outside the estate's networks`);
+    }
+  });
   try {
     const tiers = planTiers({ ipv4: space!.ipv4[0]!, ipv6: space!.ipv6[0] }, cfg.network.tiers);
     planTenants(tiers.find((t) => t.kind === 'tenant'), space!.ipv6[0], cfg.tenants);

@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { capacityDashboard, rolesDashboard } from './dashboards';
+import { zoneDashboards } from './dashboards';
 import type { YiyunRole } from './workloads';
 
 export interface MonitoringArgs {
@@ -9,12 +9,18 @@ export interface MonitoringArgs {
   grafanaImage: string;
   roles: readonly YiyunRole[];
   grafanaAdminPassword: pulumi.Input<string>;
+  /** the zone's StorageClass (its encrypted Cinder volume type) for Prometheus's volume */
+  storageClass: string;
 }
 
 const NS = 'yiyun-monitoring';
 
-/** Prometheus's scrape configuration: pods that ask for it, and the node exporters. Pure. */
-export function prometheusConfig(zone: string, managementCidr?: string): string {
+/**
+ * Prometheus's scrape configuration: the pods that ask for it (yiyun's roles, the clinical apps in tenant
+ * namespaces). No job for the VMs: nothing the program declares installs a node exporter on them, and a
+ * file_sd job over files nobody writes only shows an empty target list. Pure.
+ */
+export function prometheusConfig(zone: string): string {
   return [
     'global:',
     '  scrape_interval: 30s',
@@ -28,13 +34,12 @@ export function prometheusConfig(zone: string, managementCidr?: string): string 
     '      - { source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_path], action: replace, target_label: __metrics_path__, regex: "(.+)" }',
     '      - { action: labelmap, regex: __meta_kubernetes_pod_label_(.+) }',
     '      - { source_labels: [__meta_kubernetes_namespace], target_label: namespace }',
-    ...(managementCidr ? ['  - job_name: hosts', '    file_sd_configs: [{ files: [/etc/prometheus/hosts/*.json] }]'] : []),
     '',
   ].join('\n');
 }
 
 /** Prometheus and Grafana in `yiyun-monitoring`, dashboards generated as code. Names: `<zone>-prometheus-*`, `<zone>-grafana-*`. */
-export function monitoring(a: MonitoringArgs, opts: pulumi.CustomResourceOptions, managementCidr?: string): void {
+export function monitoring(a: MonitoringArgs, opts: pulumi.CustomResourceOptions): void {
   const z = a.zone;
   const sec = {
     runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' },
@@ -52,7 +57,7 @@ export function monitoring(a: MonitoringArgs, opts: pulumi.CustomResourceOptions
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'yiyun-prometheus' },
     subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: NS }],
   }, opts);
-  new k8s.core.v1.ConfigMap(`${z}-prometheus-config`, { metadata: { name: 'prometheus', namespace: NS }, data: { 'prometheus.yml': prometheusConfig(z, managementCidr) } }, opts);
+  new k8s.core.v1.ConfigMap(`${z}-prometheus-config`, { metadata: { name: 'prometheus', namespace: NS }, data: { 'prometheus.yml': prometheusConfig(z) } }, opts);
   new k8s.apps.v1.StatefulSet(`${z}-prometheus`, {
     metadata: { name: 'prometheus', namespace: NS, labels: promLabels },
     spec: {
@@ -77,7 +82,7 @@ export function monitoring(a: MonitoringArgs, opts: pulumi.CustomResourceOptions
           volumes: [{ name: 'config', configMap: { name: 'prometheus' } }],
         },
       },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '200Gi' } } } }],
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: a.storageClass, resources: { requests: { storage: '200Gi' } } } }],
     },
   }, opts);
   new k8s.core.v1.Service(`${z}-prometheus-svc`, { metadata: { name: 'prometheus', namespace: NS }, spec: { selector: promLabels, ports: [{ name: 'http', port: 9090, targetPort: 'http' }] } }, opts);
@@ -93,10 +98,7 @@ export function monitoring(a: MonitoringArgs, opts: pulumi.CustomResourceOptions
   }, opts);
   new k8s.core.v1.ConfigMap(`${z}-grafana-dashboards`, {
     metadata: { name: 'grafana-dashboards', namespace: NS, labels: { 'yiyun.io/kind': 'dashboards' } },
-    data: {
-      'roles.json': JSON.stringify(rolesDashboard(z, a.roles)),
-      'capacity.json': JSON.stringify(capacityDashboard(z)),
-    },
+    data: Object.fromEntries(Object.entries(zoneDashboards(z, a.roles)).map(([file, d]) => [file, JSON.stringify(d)])),
   }, opts);
   new k8s.apps.v1.Deployment(`${z}-grafana`, {
     metadata: { name: 'grafana', namespace: NS, labels: grafLabels },

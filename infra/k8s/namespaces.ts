@@ -16,6 +16,8 @@ export interface Allow {
   peers: Peer[];
   ports: Port[];
   podSelector?: Record<string, string>;
+  /** select the pods whose `app.kubernetes.io/name` is one of these (instead of `podSelector`) */
+  podNames?: readonly string[];
 }
 
 export const fromNamespace = (ns: string): Peer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
@@ -63,7 +65,9 @@ export function namespaceWithPolicies(
     egress: [{ to: [{ podSelector: {} }] }],
   });
   for (const a of allows) {
-    const podSelector = a.podSelector ? { matchLabels: a.podSelector } : {};
+    const podSelector = a.podNames
+      ? { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [...a.podNames] }] }
+      : a.podSelector ? { matchLabels: a.podSelector } : {};
     np(a.name, a.direction === 'ingress'
       ? { podSelector, policyTypes: ['Ingress'], ingress: [{ from: a.peers, ports: a.ports }] }
       : { podSelector, policyTypes: ['Egress'], egress: [{ to: a.peers, ports: a.ports }] });

@@ -3,9 +3,11 @@ import * as pulumi from '@pulumi/pulumi';
 import type { GatekeeperFlow } from '../../policies';
 import type { EstateConfig, TierKind } from '../config/config-schema';
 import type { Cidrs } from '../components/acl-plan';
-import { SYSTEM_NAMESPACES, fromCidr, fromNamespace, namespaceWithPolicies, tcp, tenantNamespace, udp, type Allow } from './namespaces';
+import { SYSTEM_NAMESPACES, fromCidr, fromNamespace, namespaceWithPolicies, tcp, tenantNamespace, type Allow } from './namespaces';
+import { BACKUP_JOB_NAME, backupJobs } from './backup-jobs';
 import { monitoring } from './monitoring';
-import { HTTP_PORT, ROLES, roleWorkload, type YiyunRole } from './workloads';
+import { HTTP_PORT, ROLES, SYSLOG_TLS_SECRET, roleListeners, roleWorkload, type RoleSite, type YiyunRole } from './workloads';
+import { zoneKeys } from './zone-keys';
 
 export interface PlatformArgs {
   readonly cfg: EstateConfig;
@@ -15,9 +17,18 @@ export interface PlatformArgs {
   readonly gatekeeperWhitelist: string;
   readonly databaseUrl: pulumi.Input<string>;
   readonly grafanaAdminPassword: pulumi.Input<string>;
+  /** the zone's encrypted Cinder volume type: the StorageClass of every PersistentVolumeClaim */
+  readonly volumeType: string;
+  /** host:port of the zone's PostgreSQL (HaVIP), which the DB-audit proxy fronts */
+  readonly auditedPostgres?: string;
+  /** syslog-over-TLS server certificate and key (PEM); without them the log audit listens on UDP only */
+  readonly syslogTls?: { cert: pulumi.Input<string>; key: pulumi.Input<string> };
 }
 
 const v4 = (c: Cidrs | undefined) => c?.v4 ?? [];
+/** The pods of `yiyun-system` that call the OpenStack APIs (`app.kubernetes.io/name`). */
+export const OPENSTACK_API_CLIENTS: readonly string[] = ['control-plane' satisfies YiyunRole, BACKUP_JOB_NAME];
+const TENANT_NAMESPACES = { namespaceSelector: { matchLabels: { 'yiyun.io/kind': 'tenant' } } };
 
 /**
  * Everything yiyun runs on the zone's cluster: namespaces per system and per tenant with default-deny
@@ -35,6 +46,10 @@ export class Platform extends pulumi.ComponentResource {
     const tenant = v4(args.cidrs.get('tenant'));
     const peers = (cidrs: string[]) => cidrs.map(fromCidr);
     const flowPorts = [...new Set(args.gatekeeperFlows.map((f) => f.port))];
+    const site: RoleSite = { syslogTls: !!args.syslogTls, ...(args.auditedPostgres ? { auditedPostgres: args.auditedPostgres } : {}) };
+    // NetworkPolicies see the pod's port (after the Service's port mapping): allow what the process opens.
+    const podPorts = (role: YiyunRole) => roleListeners(role, site).listeners.map((l) => ({ protocol: l.protocol, port: l.targetPort }));
+    const storageClass = `yiyun-${args.volumeType}`;
 
     const allows: Record<(typeof SYSTEM_NAMESPACES)[number], Allow[]> = {
       'yiyun-system': [
@@ -46,20 +61,29 @@ export class Platform extends pulumi.ComponentResource {
           ? [{ name: 'allow-to-gatekeeper', direction: 'egress' as const, peers: [fromCidr(`${args.gatekeeperAddress}/32`)], ports: flowPorts.map(tcp) }]
           : []),
         { name: 'allow-to-security', direction: 'egress', peers: [fromNamespace('yiyun-security')], ports: [tcp(HTTP_PORT)] },
+        // The control plane's OpenStack driver (YIYUN_ZONES) and the backup jobs call the zone's APIs; KMS never does.
+        {
+          name: 'allow-to-openstack-api',
+          direction: 'egress',
+          peers: peers([...cfg.openstackApi.cidrs]),
+          ports: [...new Set(cfg.openstackApi.ports)].map(tcp),
+          podNames: OPENSTACK_API_CLIENTS,
+        },
       ],
       'yiyun-security': [
         { name: 'allow-scrape', direction: 'ingress', peers: [fromNamespace('yiyun-monitoring')], ports: [tcp(HTTP_PORT)] },
         { name: 'allow-from-control-plane', direction: 'ingress', peers: [fromNamespace('yiyun-system')], ports: [tcp(HTTP_PORT)] },
-        { name: 'allow-syslog', direction: 'ingress', peers: peers([...services, ...management, ...tenant]), ports: [udp(514), tcp(6514)], podSelector: { 'app.kubernetes.io/name': 'log-audit' } },
-        { name: 'allow-bastion-in', direction: 'ingress', peers: peers([...services, ...management]), ports: [tcp(2222)], podSelector: { 'app.kubernetes.io/name': 'bastion' } },
+        { name: 'allow-syslog', direction: 'ingress', peers: peers([...services, ...management, ...tenant]), ports: podPorts('log-audit'), podSelector: { 'app.kubernetes.io/name': 'log-audit' } },
+        { name: 'allow-bastion-in', direction: 'ingress', peers: peers([...services, ...management]), ports: podPorts('bastion'), podSelector: { 'app.kubernetes.io/name': 'bastion' } },
         { name: 'allow-bastion-out', direction: 'egress', peers: peers([...management, ...tenant]), ports: [tcp(22), tcp(3389)], podSelector: { 'app.kubernetes.io/name': 'bastion' } },
-        { name: 'allow-db-audit-in', direction: 'ingress', peers: peers(tenant), ports: [tcp(15432)], podSelector: { 'app.kubernetes.io/name': 'db-audit' } },
+        { name: 'allow-db-audit-in', direction: 'ingress', peers: peers(tenant), ports: podPorts('db-audit'), podSelector: { 'app.kubernetes.io/name': 'db-audit' } },
         { name: 'allow-db-audit-out', direction: 'egress', peers: peers(tenant), ports: [tcp(5432), tcp(3306)], podSelector: { 'app.kubernetes.io/name': 'db-audit' } },
         { name: 'allow-to-database', direction: 'egress', peers: peers(services), ports: [tcp(5432)] },
       ],
       'yiyun-monitoring': [
         { name: 'allow-scrape-out', direction: 'egress', peers: [fromNamespace('yiyun-system'), fromNamespace('yiyun-security')], ports: [tcp(HTTP_PORT)] },
-        { name: 'allow-node-exporter', direction: 'egress', peers: peers(management), ports: [tcp(9100)] },
+        // Tenant namespaces let the scrape in (allow-scrape below); without this egress it would never leave.
+        { name: 'allow-scrape-tenants', direction: 'egress', peers: [TENANT_NAMESPACES], ports: [tcp(HTTP_PORT)], podSelector: { 'app.kubernetes.io/name': 'prometheus' } },
         { name: 'allow-grafana-in', direction: 'ingress', peers: peers(services), ports: [tcp(3000)], podSelector: { 'app.kubernetes.io/name': 'grafana' } },
         { name: 'allow-kube-api', direction: 'egress', peers: peers(services), ports: [tcp(6443), tcp(443)], podSelector: { 'app.kubernetes.io/name': 'prometheus' } },
       ],
@@ -75,6 +99,25 @@ export class Platform extends pulumi.ComponentResource {
       ], o);
     }
     const after = (ns: string): pulumi.CustomResourceOptions => ({ ...o, dependsOn: [nsResources.get(ns)!] });
+
+    // Cinder CSI volumes of the zone's encrypted type. Retain: a deleted claim must not take audit evidence with it.
+    const sc = new k8s.storage.v1.StorageClass(`${z}-storage-class`, {
+      metadata: { name: storageClass, labels: { 'yiyun.io/kind': 'storage-class' } },
+      provisioner: 'cinder.csi.openstack.org',
+      parameters: { type: args.volumeType },
+      reclaimPolicy: 'Retain',
+      allowVolumeExpansion: true,
+      volumeBindingMode: 'WaitForFirstConsumer',
+    }, o);
+    const roleNamespaces = [...new Set(Object.values(ROLES).map((r) => r.namespace))];
+    zoneKeys(z, cfg.stack, roleNamespaces, after, this);
+    if (args.syslogTls) {
+      new k8s.core.v1.Secret(`${z}-syslog-tls`, {
+        metadata: { name: SYSLOG_TLS_SECRET, namespace: 'yiyun-security' },
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': args.syslogTls.cert, 'tls.key': pulumi.secret(args.syslogTls.key) },
+      }, after('yiyun-security'));
+    }
 
     for (const ns of ['yiyun-system', 'yiyun-security'] as const) {
       new k8s.core.v1.Secret(`${z}-database-${ns}`, {
@@ -108,8 +151,9 @@ export class Platform extends pulumi.ComponentResource {
         image: cfg.images.yiyun,
         replicas: cfg.replicas,
         databaseSecret: 'yiyun-database',
-        ...(role === 'log-audit' ? { extraEnv: { YIYUN_LOG_RETENTION_DAYS: String(cfg.logRetentionDays) } } : {}),
-      }, after(ROLES[role].namespace));
+        site,
+        storageClass,
+      }, { ...o, dependsOn: [nsResources.get(ROLES[role].namespace)!, sc] });
     }
     monitoring({
       zone: z,
@@ -117,7 +161,9 @@ export class Platform extends pulumi.ComponentResource {
       grafanaImage: cfg.images.grafana,
       roles,
       grafanaAdminPassword: args.grafanaAdminPassword,
-    }, after('yiyun-monitoring'), management[0]);
+      storageClass,
+    }, { ...o, dependsOn: [nsResources.get('yiyun-monitoring')!, sc] });
+    backupJobs({ zone: z, stack: cfg.stack, image: cfg.images.yiyun, policies: cfg.backupPolicies, databaseSecret: 'yiyun-database' }, after('yiyun-system'));
     this.registerOutputs({});
   }
 }

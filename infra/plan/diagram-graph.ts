@@ -2,7 +2,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { PlanResult, ZonePlan } from './plan';
 
 /** What kind of box a node is; the renderer colours by it. */
-export type NodeKind = 'zone' | 'stub' | 'tier' | 'subnet' | 'router' | 'external' | 'havip' | 'security' | 'gatekeeper' | 'cluster' | 'ferry';
+export type NodeKind = 'zone' | 'stub' | 'tier' | 'subnet' | 'router' | 'external' | 'havip' | 'security' | 'gatekeeper' | 'cluster' | 'app' | 'ferry';
 
 export interface DiagramNode extends ElkNode {
   kind?: NodeKind;
@@ -60,10 +60,11 @@ function zoneNode(z: ZonePlan): { node: DiagramNode; edges: ElkExtendedEdge[] } 
   const tiers: DiagramNode[] = [];
   for (const t of z.tiers) {
     const kids: DiagramNode[] = [];
+    const mode = t.ipv6Mode ? ` (${t.ipv6Mode})` : '';
     if (t.kind === 'tenant') {
-      for (const tn of z.tenants) kids.push(leaf(p(`subnet:tenant-${tn.name}`), 'subnet', [tn.name, tn.ipv4, ...(tn.ipv6 ? [tn.ipv6] : [])]));
+      // Tenant /64s take the tenant tier's IPv6 mode (zone.ts); IPv4-only tenants show none.
+      for (const tn of z.tenants) kids.push(leaf(p(`subnet:tenant-${tn.name}`), 'subnet', [tn.name, tn.ipv4, ...(tn.ipv6 ? [`${tn.ipv6}${mode}`] : [])]));
     } else {
-      const mode = t.ipv6Mode ? ` (${t.ipv6Mode})` : '';
       kids.push(leaf(p(`subnet:${t.kind}`), 'subnet', [
         `${t.kind} · ${t.stack === 'dual' ? 'dual-stack' : t.stack}`,
         ...(t.ipv4 ? [t.ipv4] : []),
@@ -78,7 +79,12 @@ function zoneNode(z: ZonePlan): { node: DiagramNode; edges: ElkExtendedEdge[] } 
         'anti-affinity group, keepalived',
       ]));
     }
-    if (t.kind === 'services') kids.push(leaf(p('cluster'), 'cluster', ['Kubernetes (Magnum)', 'yiyun roles: control plane, log audit,', 'bastion, DB audit, KMS; Prometheus, Grafana']));
+    if (t.kind === 'services') {
+      const title = ['Kubernetes (Magnum)', 'yiyun roles: control plane, log audit,', 'bastion, DB audit, KMS; Prometheus, Grafana'];
+      // One box per clinical app inside the cluster; without apps the cluster stays a plain box.
+      const apps = z.apps.map((a) => leaf(p(`app:${a.id}`), 'app', [`#${a.item} ${a.name.zh}`, `${a.id} · ${a.vendorImage ? 'vendor image' : 'open source'}`]));
+      kids.push(apps.length ? group(p('cluster'), 'cluster', title, apps, 'rectpacking') : leaf(p('cluster'), 'cluster', title));
+    }
     if (t.kind === 'ferry') kids.push(leaf(p('ferry'), 'ferry', [`gatekeeper near side ${z.gatekeeper.address}`, `${z.gatekeeper.flows.length} declared flows`]));
     tiers.push(group(p(`tier:${t.kind}`), 'tier', [tierTitle[t.kind] ?? t.kind], kids, t.kind === 'tenant' ? 'rectpacking' : 'layered'));
   }
@@ -86,12 +92,15 @@ function zoneNode(z: ZonePlan): { node: DiagramNode; edges: ElkExtendedEdge[] } 
   const children: DiagramNode[] = [
     leaf(p('external'), 'external', [z.zone === 'internet' ? 'Internet' : 'external network', 'provider network']),
     leaf(p('router-core'), 'router', ['core router', 'FWaaS v2 ACL on every port (NGFW)']),
-    leaf(p('router-mgmt'), 'router', ['management router', 'no gateway, management only']),
+    leaf(p('router-mgmt'), 'router', ['management router', 'no gateway; transit to the core router (FWaaS)']),
     ...tiers,
   ];
   edge('external', 'router-core');
   for (const t of routed) edge('router-core', `tier:${t.kind}`);
-  if (z.tiers.some((t) => t.kind === 'management')) edge('router-mgmt', 'tier:management');
+  if (z.tiers.some((t) => t.kind === 'management')) {
+    edge('router-mgmt', 'tier:management');
+    edge('router-mgmt', 'router-core', 'management transit');
+  }
   // The public traffic path: floating IP → WAF → IPS → the services' internal load balancers.
   const waf = z.havips.find((h) => h.role === 'waf');
   const ips = z.havips.find((h) => h.role === 'ips');

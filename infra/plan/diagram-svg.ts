@@ -14,6 +14,7 @@ const FILL: Record<NodeKind, [string, string]> = {
   security: ['#fdecea', '#c0392b'],
   gatekeeper: ['#fff0f6', '#a0306a'],
   cluster: ['#eef0ff', '#5a5ad0'],
+  app: ['#ffffff', '#5a5ad0'],
   ferry: ['#fff0f6', '#a0306a'],
 };
 

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { sm3Hex } from '../../core/crypto';
 import type { ResourceDescription } from '../../policies';
 
 /** Pulumi's wire marker for a secret value (what `newResource` receives for `pulumi.secret(...)`). */
@@ -27,7 +28,9 @@ export function redact(v: unknown, type?: string): unknown {
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (SECRET_KEYS.test(k) || (type === 'kubernetes:core/v1:Secret' && k === 'data')) out[k] = REDACTED;
+      // A pod volume's `secret: { secretName }` names a Secret and holds none: keep it readable.
+      const secretReference = k === 'secret' && !!x && typeof x === 'object' && 'secretName' in x;
+      if ((SECRET_KEYS.test(k) && !secretReference) || (type === 'kubernetes:core/v1:Secret' && k === 'data')) out[k] = REDACTED;
       else out[k] = redact(x);
     }
     return out;
@@ -60,6 +63,11 @@ export function recordingMocks(recorded: Recorded[], defaultZone: string, onReso
       onResource?.(recorded.length);
       const state: Record<string, unknown> = { ...raw };
       if (args.type.startsWith('random:')) state.result = 'mock-random-value';
+      // Key material derived from random bytes (infra/k8s/zone-keys.ts) needs well-formed hex to compute with.
+      if (args.type === 'random:index/randomBytes:RandomBytes') {
+        state.hex = sm3Hex(args.name);
+        state.base64 = Buffer.from(state.hex as string, 'hex').toString('base64');
+      }
       return { id: args.name, state };
     },
     call(args) {

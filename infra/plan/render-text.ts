@@ -54,6 +54,8 @@ export function keyProps(r: Pick<PlannedResource, 'type' | 'props'>): string {
     case 'Deployment':
     case 'StatefulSet':
       return `replicas=${s(rec(p.spec).replicas)} ${arr(rec(rec(rec(p.spec).template).spec).containers).map((c) => s(rec(c).image).replace(/@sha256:.*/, '@sha256:…')).join(',')}`;
+    case 'PersistentVolumeClaim':
+      return `${s(rec(rec(rec(p.spec).resources).requests).storage)} class=${s(rec(p.spec).storageClassName)}`;
     case 'Service':
       return s(rec(p.spec).type) || 'ClusterIP';
     case 'NetworkPolicy':
@@ -78,6 +80,8 @@ function zoneLine(z: ZonePlan): string[] {
     row('RAM', z.declared.ramGb, z.capacity.ramGb, 'GB'),
     row('storage', z.declared.storageTb, z.capacity.storageTb, 'TB'),
     `  hosts: ${z.aggregates.map((a) => `${a.name} ${a.hosts}×(${a.host.vcpu} vCPU, ${a.host.ramGb} GB)`).join(', ')}; flavors: ${z.flavors.length}, largest ${z.flavors.reduce((m, f) => (f.ramGb * 1000 + f.vcpus > m.ramGb * 1000 + m.vcpus ? f : m), z.flavors[0]!).name}`,
+    `  clinical apps:${z.apps.length ? '' : ' none'}`,
+    ...z.apps.map((a) => `    #${String(a.item).padEnd(3)}${pad(a.id, 18)}${pad(a.fit, 8)}${a.vendorImage ? 'vendor image  ' : 'open source   '}${a.components.map((c) => `${c.name}×${c.replicas}`).join(', ')}  ${a.name.zh}`),
   ];
 }
 

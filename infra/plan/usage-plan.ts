@@ -28,7 +28,7 @@ export interface UsageLine {
 /**
  * What a zone's declared resources take from its pool: VMs by flavor (vCPU, RAM, root disk), the
  * Magnum cluster's masters and nodes with their Docker volumes, tenant quotas (promised capacity),
- * volumes, object-storage quotas and persistent-volume claims. Pure.
+ * volumes, object-storage quotas, persistent-volume claims and StatefulSets' claim templates. Pure.
  */
 export function declaredUsage(rs: readonly ResourceDescription[]): { totals: Totals; lines: UsageLine[] } {
   const flavors = new Map<string, { vcpu: number; ramGb: number; diskGb: number }>();
@@ -77,6 +77,10 @@ export function declaredUsage(rs: readonly ResourceDescription[]): { totals: Tot
         break;
       case T.container:
         add(r, 0, 0, n(rec(p.metadata)['Quota-Bytes']) / 1e9);
+        break;
+      // A claim becomes a Cinder volume of the zone's pool (the clinical apps' data volumes).
+      case 'kubernetes:core/v1:PersistentVolumeClaim':
+        add(r, 0, 0, quantityGb(rec(rec(rec(p.spec).resources).requests).storage));
         break;
       case T.k8sStatefulSet: {
         const spec = rec(p.spec);

@@ -5,6 +5,7 @@ import { createLogger } from '../../core/log';
 import { MigrationError } from '../../core/db';
 import { startServer, VERSION } from '../server/serve';
 import { auditVerifyCommand } from './audit-command';
+import { backupRunCommand, DEFAULT_POLICIES_FILE } from './backup-command';
 import { permissionsMarkdown } from './docs-command';
 import { evidenceCommand, evidenceVerifyCommand } from './evidence-command';
 import { ferryExportCli, ferryImportCli } from './ferry-command';
@@ -115,6 +116,21 @@ export function buildCli(io: { stdout: NodeJS.WritableStream; stderr: NodeJS.Wri
     .option('--json', 'one JSON line per bundle')
     .action(async (opts: { bundle?: string; dir?: string; json?: boolean }) => {
       setExit(await ferryImportCli(loadSettings(), { bundle: opts.bundle, dir: opts.dir, json: !!opts.json }, io));
+    });
+
+  program
+    .command('backup')
+    .description('the estate’s declared backup policies (备份策略)')
+    .command('run')
+    .description('back up every Cinder volume a policy names (metadata yiyun.backup-policy, and volumes of VMs that carry it), then delete its backups past retention (exit 0 all done, 2 any volume or deletion failed, 1 could not run)')
+    .requiredOption('--policy <name>', 'a policy of the policies file (e.g. daily-incremental, weekly-full)')
+    .option('--zone <zone>', 'the zone this runs in (default: YIYUN_ZONE)')
+    .option('--policies <file>', 'the backup-policies ConfigMap’s policies.json', DEFAULT_POLICIES_FILE)
+    .option('--wait-minutes <n>', 'how long to wait for the backups to become available', (v) => Number(v), 240)
+    .option('--dry-run', 'list what would be backed up and deleted; change nothing')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: { policy: string; zone?: string; policies: string; waitMinutes: number; dryRun?: boolean; json?: boolean }) => {
+      setExit(await backupRunCommand(loadSettings(), opts, io));
     });
 
   const logAudit = program.command('log-audit').description('the log audit (日志审计)');

@@ -85,3 +85,59 @@ test('validateStack: a floating IP on a non-WAF port fails, names resolved from 
   t.deepEqual(run(waf), []);
   t.is(run(pg).length, 1);
 });
+
+// The eight rules the tests above leave out, each through the CrossGuard wrapper: one passing and one
+// failing resource, judged with the context the pack builds from the project files.
+const DIGEST = `@sha256:${'a'.repeat(64)}`;
+const registry = ctx.allowedImages.registries[0]!;
+const vmImage = ctx.allowedImages.vm[0]!;
+const pod = (container: Record<string, unknown>) => ({ spec: { template: { spec: { containers: [{ name: 'c', ...container }] } } } });
+const vm = (metadata: Record<string, string>, over: Record<string, unknown> = {}) =>
+  ({ flavorName: 'g1.4c16g', imageName: vmImage, metadata: { 'yiyun.backup-policy': 'daily-incremental', ...metadata }, schedulerHints: [{ group: 'g' }], ...over });
+
+test('validateResource: a shared management network or a router joining management to services fails; a private one passes', (t) => {
+  t.is(validate('management-network-separate', T.network, { shared: true, tags: ['yiyun:tier=management'] }).length, 1);
+  t.is(validate('management-network-separate', T.router, { tags: ['yiyun:tiers=management,services'] }).length, 1);
+  t.deepEqual(validate('management-network-separate', T.network, { shared: false, tags: ['yiyun:tier=management'] }), []);
+  t.deepEqual(validate('management-network-separate', T.router, { tags: ['yiyun:tiers=management'] }), []);
+});
+
+test('validateResource: a security group keeping the default rules fails, a default-deny one passes', (t) => {
+  t.is(validate('default-deny', T.secGroup, { deleteDefaultRules: false }).length, 1);
+  t.deepEqual(validate('default-deny', T.secGroup, { deleteDefaultRules: true }), []);
+});
+
+test('validateResource: a volume type with two replicas fails, three pass', (t) => {
+  const vt = (replicas: string) => ({ name: 'ssd-sm4', extraSpecs: { 'yiyun:encryption': 'sm4-xts', 'yiyun:replicas': replicas } });
+  t.is(validate('volume-type-three-replicas', T.volumeType, vt('2')).length, 1);
+  t.deepEqual(validate('volume-type-three-replicas', T.volumeType, vt('3')), []);
+});
+
+test('validateResource: a VM outside the declared backup policies fails, one inside passes', (t) => {
+  t.is(validate('vm-in-backup-policy', T.instance, vm({ 'yiyun.backup-policy': 'monthly' })).length, 1);
+  t.deepEqual(validate('vm-in-backup-policy', T.instance, vm({ 'yiyun.backup-policy': 'daily-incremental,weekly-full' })), []);
+});
+
+test('validateResource: an HA member without a server group fails, one placed in its group passes', (t) => {
+  t.is(validate('ha-pair-anti-affinity', T.instance, vm({ 'yiyun.havip': 'waf' }, { schedulerHints: [] })).length, 1);
+  t.deepEqual(validate('ha-pair-anti-affinity', T.instance, vm({ 'yiyun.havip': 'waf' })), []);
+});
+
+test('validateResource: images from elsewhere or by tag fail; the allowed VM image and a digest-pinned registry image pass', (t) => {
+  t.is(validate('image-allowed', T.instance, vm({}, { imageName: 'ubuntu-cloud' })).length, 1);
+  t.deepEqual(validate('image-allowed', T.instance, vm({})), []);
+  t.is(validate('image-allowed', T.k8sDeployment, pod({ image: 'docker.io/library/nginx:latest' })).length, 1);
+  t.is(validate('image-allowed', T.k8sStatefulSet, pod({ image: `${registry}yiyun/yiyun:0.1.0` })).length, 1, 'a tag is not a digest');
+  t.deepEqual(validate('image-allowed', T.k8sStatefulSet, pod({ image: `${registry}yiyun/yiyun:0.1.0${DIGEST}` })), []);
+});
+
+test('validateResource: a log retention under 180 days fails, 180 passes', (t) => {
+  const cm = (days: string) => ({ metadata: { labels: { 'yiyun.io/kind': 'log-retention' } }, data: { retentionDays: days } });
+  t.is(validate('log-retention-180d', T.k8sConfigMap, cm('90')).length, 1);
+  t.deepEqual(validate('log-retention-180d', T.k8sConfigMap, cm('180')), []);
+});
+
+test('validateResource: an object container without versions fails, a versioned one passes', (t) => {
+  t.is(validate('object-versioning', T.container, { versioning: false }).length, 1);
+  t.deepEqual(validate('object-versioning', T.container, { versioning: true }), []);
+});

@@ -44,8 +44,9 @@ export const vmInBackupPolicy: PolicyRule = {
   title: 'Every VM belongs to a backup policy',
   severity: 'high',
   dengbao: ['L3-CES1-29', 'L3-CES2-14'],
+  // This rule checks the declaration only; the zone's backup CronJobs (infra/k8s/backup-jobs.ts) act on it.
   remediation:
-    'Add metadata "yiyun.backup-policy" naming declared policies (e.g. "daily-incremental,weekly-full").',
+    'Add metadata "yiyun.backup-policy" naming declared policies (e.g. "daily-incremental,weekly-full"); the zone\'s CronJob `yiyun backup run --policy <name>` then backs up the VM\'s attached Cinder volumes on that policy\'s schedule.',
   appliesTo: [T.instance],
   check(r, ctx) {
     if (r.type !== T.instance) return [];
@@ -86,7 +87,7 @@ export const logRetention: PolicyRule = {
   title: 'Logs are kept at least 180 days',
   severity: 'high',
   dengbao: ['L3-ABS1-18', 'L3-CES1-14', 'L3-SMC1-04'],
-  remediation: 'Set retentionDays (ConfigMap yiyun.io/kind=log-retention, env YIYUN_LOG_RETENTION_DAYS) to 180 or more.',
+  remediation: 'Set retentionDays of the ConfigMap labelled yiyun.io/kind=log-retention (the stack’s logRetentionDays) to 180 or more.',
   appliesTo: [T.k8sConfigMap, ...WORKLOAD_TYPES, T.container],
   check(r, ctx) {
     const min = ctx.minLogRetentionDays;

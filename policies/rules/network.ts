@@ -89,6 +89,11 @@ function addressesOf(r: ResourceDescription): { addrs: string[]; port?: [number,
           ...arr(p.fixedIps).flatMap((a) => prefixesIn(rec(a).ipAddress)),
         ],
       };
+    case T.floatingIp:
+    case T.computeFloatingIp:
+      return { addrs: [...prefixesIn(p.address), ...prefixesIn(p.fixedIp)] };
+    case T.loadBalancer:
+      return { addrs: prefixesIn(p.vipAddress) };
     case T.vpnSiteConnection:
       return { addrs: [...prefixesIn(p.peerAddress), ...prefixesIn(p.peerCidrs)] };
     case T.vpnEndpointGroup:
@@ -130,6 +135,27 @@ function flowAllows(
   return zonesMatch && !!peer && !!a && contains(peer, a) && portOk;
 }
 
+/**
+ * The network references of a resource that may name a zone's external (provider) network: a
+ * router's gateway, a port's network, a floating IP's pool, an Octavia VIP's network.
+ */
+function externalRefsOf(r: ResourceDescription): { what: string; ref: string }[] {
+  const p = r.props;
+  const refs: [string, unknown][] =
+    r.type === T.port ? [['port on network', p.networkId]]
+      : r.type === T.floatingIp || r.type === T.computeFloatingIp ? [['floating IP from pool', p.pool]]
+        : r.type === T.loadBalancer ? [['load balancer VIP on network', p.vipNetworkId]]
+          : [];
+  return refs.flatMap(([what, v]) => (str(v) ? [{ what, ref: str(v)! }] : []));
+}
+
+/** The other zone whose external networks include `ref`, if any. */
+function foreignZoneOfNetwork(ref: string, own: string, ctx: PolicyContext): string | undefined {
+  return Object.entries(ctx.zones).find(
+    ([zone, space]) => zone !== own && (space.externalNetworks.includes(ref) || (space.externalNetworkNames ?? []).includes(ref)),
+  )?.[0];
+}
+
 export const noCrossZonePath: PolicyRule = {
   id: 'no-cross-zone-path',
   title: 'Nothing connects the zones except the gatekeeper’s declared flows',
@@ -139,7 +165,7 @@ export const noCrossZonePath: PolicyRule = {
     'Remove the route, peering or rule; data that must cross goes through the gatekeeper (网闸) as a declared flow (direction, payload, schedule).',
   appliesTo: [
     T.secGroupRule, T.fwRule, T.routerRoute, T.subnetRoute, T.subnet, T.port, T.router,
-    T.vpnSiteConnection, T.vpnEndpointGroup, T.k8sNetworkPolicy,
+    T.vpnSiteConnection, T.vpnEndpointGroup, T.k8sNetworkPolicy, T.floatingIp, T.computeFloatingIp, T.loadBalancer,
   ],
   check(r, ctx) {
     if (r.zone === undefined) return [];
@@ -151,6 +177,10 @@ export const noCrossZonePath: PolicyRule = {
         out.push(`router gateway on external network ${ext}, which is not one of zone ${r.zone}'s (${own.join(', ')})`);
       }
       return out;
+    }
+    for (const { what, ref } of externalRefsOf(r)) {
+      const zone = foreignZoneOfNetwork(ref, r.zone, ctx);
+      if (zone) out.push(`${what} ${ref}, an external network of zone ${zone}: a path from ${r.zone} to ${zone} outside the gatekeeper's flows`);
     }
     const { addrs, port, flowTag } = addressesOf(r);
     for (const addr of addrs) {
@@ -174,6 +204,8 @@ export const noCrossZonePath: PolicyRule = {
   },
 };
 
+const MGMT_TRANSIT = 'mgmt-transit';
+
 const tierOf = (r: ResourceDescription | undefined): string | undefined => (r ? label(r, 'yiyun:tier') : undefined);
 
 export const managementNetworkSeparate: PolicyRule = {
@@ -196,6 +228,9 @@ export const managementNetworkSeparate: PolicyRule = {
     }
     return [];
   },
+  // A management router may also join the management transit (tier "mgmt-transit"): the /29 on which
+  // it meets the core router behind an FWaaS group. That link is how the listed management flows are
+  // routed; the management network itself still never shares a router with another tier.
   checkStack(rs) {
     const byRouter = new Map<string, { router: ResourceDescription | undefined; tiers: Set<string> }>();
     for (const i of rs.filter((x) => x.type === T.routerInterface)) {
@@ -213,8 +248,8 @@ export const managementNetworkSeparate: PolicyRule = {
     }
     const out: StackFinding[] = [];
     for (const [ref, { router, tiers }] of byRouter) {
-      if (tiers.has('management') && tiers.size > 1) {
-        const others = [...tiers].filter((t) => t !== 'management').join(', ');
+      const others = [...tiers].filter((t) => t !== 'management' && t !== MGMT_TRANSIT).join(', ');
+      if (tiers.has('management') && others !== '') {
         out.push({
           resource: router ?? { type: T.router, name: ref, props: {} },
           message: `router joins the management network to ${others}`,

@@ -6,7 +6,7 @@ import type { OpenStackCalls } from './openstack-client';
  * microversions, Neutron v2.0, Cinder v3, Glance v2).
  */
 
-export type NovaServer = { id: string; name?: string; status?: string; hostId?: string; 'OS-EXT-SRV-ATTR:host'?: string | null; 'OS-EXT-AZ:availability_zone'?: string; fault?: { message?: string; code?: number } };
+export type NovaServer = { id: string; name?: string; status?: string; hostId?: string; metadata?: Record<string, string>; 'os-extended-volumes:volumes_attached'?: { id: string }[]; 'OS-EXT-SRV-ATTR:host'?: string | null; 'OS-EXT-AZ:availability_zone'?: string; fault?: { message?: string; code?: number } };
 export type NovaFlavor = { id: string; name: string; vcpus: number; ram: number; disk: number; extra_specs?: Record<string, string> };
 export type NovaHypervisor = { id: string | number; hypervisor_hostname: string; vcpus?: number; vcpus_used?: number; memory_mb?: number; memory_mb_used?: number; running_vms?: number; state?: string; status?: string };
 export type BlockDevice = { uuid: string; source_type: 'volume' | 'image'; destination_type: 'volume' | 'local'; boot_index: number | null; delete_on_termination: boolean; volume_size?: number };
@@ -33,10 +33,10 @@ export type FirewallRule = { id: string; name?: string; action: 'allow' | 'deny'
 export type FirewallPolicy = { id: string; name: string; firewall_rules: string[] };
 export type FirewallGroup = { id: string; name: string; ingress_firewall_policy_id: string | null; egress_firewall_policy_id: string | null; ports: string[]; status?: string };
 
-export type CinderVolume = { id: string; status: string; size: number; volume_type?: string | null; attachments?: { server_id: string }[] };
+export type CinderVolume = { id: string; status: string; size: number; name?: string | null; volume_type?: string | null; metadata?: Record<string, string>; attachments?: { server_id: string }[] };
 export type CinderType = { id: string; name: string; extra_specs?: Record<string, string> };
 export type CinderSnapshot = { id: string; status: string; volume_id: string };
-export type CinderBackup = { id: string; status?: string; is_incremental?: boolean };
+export type CinderBackup = { id: string; status?: string; is_incremental?: boolean; name?: string | null; volume_id?: string; created_at?: string; has_dependent_backups?: boolean; fail_reason?: string | null; metadata?: Record<string, string> };
 export type GlanceImage = { id: string; name: string; status: string; visibility?: string; disk_format?: string; min_disk?: number; os_type?: string; [k: string]: unknown };
 
 const q = encodeURIComponent;
@@ -64,6 +64,8 @@ export const nova = (c: OpenStackCalls) => ({
     c.post<{ volumeAttachment: { id: string; device?: string } }>('compute', `/servers/${q(serverId)}/os-volume_attachments`, { volumeAttachment: { volumeId } }).then((r) => r.volumeAttachment),
   detachVolume: (serverId: string, volumeId: string) => c.del('compute', `/servers/${q(serverId)}/os-volume_attachments/${q(volumeId)}`),
   flavors: () => c.get<{ flavors: NovaFlavor[] }>('compute', '/flavors/detail').then((r) => r.flavors),
+  /** One page of the project's servers, with metadata and attached volumes (`limit`/`marker` paging). */
+  serversPage: (query: Record<string, string | number>) => c.get<{ servers: NovaServer[] }>('compute', '/servers/detail', { query }).then((r) => r.servers),
   hypervisors: () => c.get<{ hypervisors: NovaHypervisor[] }>('compute', '/os-hypervisors/detail').then((r) => r.hypervisors),
   availabilityZones: () => c.get<{ availabilityZoneInfo: { zoneName: string; zoneState: { available: boolean } }[] }>('compute', '/os-availability-zone').then((r) => r.availabilityZoneInfo),
 });
@@ -115,8 +117,13 @@ export const cinder = (c: OpenStackCalls) => ({
   types: () => c.get<{ volume_types: CinderType[] }>('volume', '/types').then((r) => r.volume_types),
   createSnapshot: (volumeId: string, name: string) => c.post<{ snapshot: CinderSnapshot }>('volume', '/snapshots', { snapshot: { volume_id: volumeId, name, force: true } }).then((r) => r.snapshot),
   deleteSnapshot: (id: string) => c.del('volume', `/snapshots/${q(id)}`),
-  createBackup: (volumeId: string, name: string, incremental: boolean) =>
-    c.post<{ backup: CinderBackup }>('volume', '/backups', { backup: { volume_id: volumeId, name, incremental, force: true } }).then((r) => r.backup),
+  /** `metadata` needs microversion 3.43 or later. */
+  createBackup: (volumeId: string, name: string, incremental: boolean, metadata?: Record<string, string>) =>
+    c.post<{ backup: CinderBackup }>('volume', '/backups', { backup: { volume_id: volumeId, name, incremental, force: true, ...(metadata ? { metadata } : {}) } }).then((r) => r.backup),
+  getBackup: (id: string) => c.get<{ backup: CinderBackup } | undefined>('volume', `/backups/${q(id)}`, { allow404: true }).then((r) => r?.backup),
+  /** One page of the project's volumes or backups, with details (`limit`/`marker` paging). */
+  volumesPage: (query: Record<string, string | number>) => c.get<{ volumes: CinderVolume[] }>('volume', '/volumes/detail', { query }).then((r) => r.volumes),
+  backupsPage: (query: Record<string, string | number>) => c.get<{ backups: CinderBackup[] }>('volume', '/backups/detail', { query }).then((r) => r.backups),
   restoreBackup: (id: string, volumeId: string) => c.post<{ restore: { backup_id: string; volume_id: string } }>('volume', `/backups/${q(id)}/restore`, { restore: { volume_id: volumeId } }).then((r) => r.restore),
   deleteBackup: (id: string) => c.del('volume', `/backups/${q(id)}`),
 });
