@@ -40,10 +40,17 @@ export interface BenchModule {
 
 const complianceBench: BenchModule = {
   name: 'compliance',
-  description: 'Evidence pack: checks, pack + zip, verify on an embedded database',
+  description: 'Evidence pack: the real checks + pack + zip + verify on a fresh embedded server, and the pack under a synthetic load',
   async run() {
-    const r = await runComplianceBench();
-    return { rows: [r], targetsMet: r.withinTarget, notes: ['target: pack generation under 30 s'] };
+    const rows = await runComplianceBench();
+    return {
+      rows,
+      targetsMet: rows.every((r) => r.withinTarget),
+      notes: [
+        'real: a fresh PGlite server context with the wired registry (estate plan of both zones included), as `yiyun evidence` does; target runChecks + pack + verify under 30 s',
+        'synthetic-load: fake checks (one per expected check key, ~200 KB of files each) and uploads on every manual item; target pack under 30 s',
+      ],
+    };
   },
 };
 

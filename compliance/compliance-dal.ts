@@ -46,6 +46,8 @@ type ManualTable = {
   recorded_by: string;
   recorded_by_account: string | null;
   recorded_at: Date;
+  /** `operator`: self-assessment with evidence (secadmin, tenant admin); `assessor`: the 测评结论. */
+  kind: Generated<'operator' | 'assessor'>;
 };
 
 type FilesTable = {
@@ -75,6 +77,8 @@ type ScoresTable = {
   passes: boolean;
   counts: unknown;
   categories: unknown;
+  /** null: the platform scope; else the tenant whose items were scored. */
+  tenant_id: string | null;
 };
 
 export type ComplianceTables = {
@@ -134,6 +138,7 @@ function toManual(r: Selectable<ManualTable>, files: FileRef[]): ManualVerdict {
     objects: (r.objects ?? null) as AssessedObject[] | null,
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
+    kind: r.kind,
     files,
   };
 }
@@ -190,6 +195,34 @@ export function createComplianceDal(db: Kysely<any>) {
         .set({ finished_at: f.finishedAt, status: f.status, checks_total: f.checksTotal, checks_failed: f.checksFailed })
         .where('id', '=', id)
         .execute();
+    },
+
+    /** Marks runs that have been 'running' since before `startedBefore` as failed: their process died or hung. */
+    async failStaleRuns(startedBefore: Date, now: Date, tx: Kysely<any> = db): Promise<number> {
+      const r = await asRoom<ComplianceTables>(tx)
+        .updateTable('compliance.check_runs')
+        .set({ status: 'failed', finished_at: now })
+        .where('status', '=', 'running')
+        .where('started_at', '<', startedBefore)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    /** The run in progress in any process, if one is. */
+    async runningRun(tx: Kysely<any> = db): Promise<RunRow | undefined> {
+      return asRoom<ComplianceTables>(tx).selectFrom('compliance.check_runs').selectAll().where('status', '=', 'running').executeTakeFirst();
+    },
+
+    async getRun(id: string, tx: Kysely<any> = db): Promise<RunRow | undefined> {
+      return asRoom<ComplianceTables>(tx).selectFrom('compliance.check_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** Tenants that have anything in this room: results of the run or manual verdicts. */
+    async tenantsWithEvidence(runId: string | null, tx: Kysely<any> = db): Promise<string[]> {
+      const t = asRoom<ComplianceTables>(tx);
+      const manual = await t.selectFrom('compliance.manual_verdicts').select('tenant_id').distinct().where('tenant_id', 'is not', null).execute();
+      const results = runId ? await t.selectFrom('compliance.check_results').select('tenant_id').distinct().where('run_id', '=', runId).where('tenant_id', 'is not', null).execute() : [];
+      return [...new Set([...manual, ...results].map((r) => r.tenant_id!))].sort();
     },
 
     async latestRun(tx: Kysely<any> = db): Promise<RunRow | undefined> {
@@ -257,11 +290,13 @@ export function createComplianceDal(db: Kysely<any>) {
       await asRoom<ComplianceTables>(tx).insertInto('compliance.score_history').values(s).execute();
     },
 
-    async scoreHistory(catalogue: 'dengbao-l3' | 'miping-l3', limit: number, tx: Kysely<any> = db): Promise<ScoreRow[]> {
+    /** Score points of one scope (newest first). */
+    async scoreHistory(catalogue: 'dengbao-l3' | 'miping-l3', scope: Scope, limit: number, tx: Kysely<any> = db): Promise<ScoreRow[]> {
       const rows = await asRoom<ComplianceTables>(tx)
         .selectFrom('compliance.score_history')
         .selectAll()
         .where('catalogue', '=', catalogue)
+        .where('tenant_id', scope.tenantId === null ? 'is' : '=', scope.tenantId)
         .orderBy('computed_at', 'desc')
         .limit(limit)
         .execute();

@@ -13,7 +13,7 @@ function result(itemId: string, verdict: StoredResult['verdict'], s: number, ext
   };
 }
 function manual(itemId: string, verdict: ManualVerdict['verdict'], s: number): ManualVerdict {
-  return { id: `m${s}`, itemId, tenantId: null, verdict, risk: null, note: `m${s}`, objects: null, recordedBy: 'assessor', recordedAt: at(s), files: [] };
+  return { id: `m${s}`, itemId, tenantId: null, verdict, risk: null, note: `m${s}`, objects: null, recordedBy: 'assessor', recordedAt: at(s), kind: 'operator', files: [] };
 }
 
 test('worst verdict wins; 不适用 only when all say so', (t) => {
@@ -50,11 +50,11 @@ test('errors, na items and pending items', (t) => {
   t.is(effectiveItem(findItem('L3-CES1-01')!, [], []).status, 'check-pending');
 });
 
-test('every route declares one of the three compliance permissions and a compliance path', (t) => {
+test('every route declares one of the compliance permissions and a compliance path', (t) => {
   const routes = createComplianceRoutes({ service: {} as ComplianceService, pack: { signer: { keyId: 'k', publicKeyHex: '04', sign: () => Buffer.alloc(0) } } });
   t.true(routes.length >= 8);
   for (const r of routes) {
-    t.true(['compliance.read', 'compliance.manual_verdict', 'compliance.export'].includes(String(r.access)), r.path);
+    t.true(['compliance.read', 'compliance.manual_verdict', 'compliance.assess', 'compliance.run', 'compliance.export'].includes(String(r.access)), r.path);
     t.true(r.path.startsWith('/api/compliance/'));
     if (r.method !== 'get') t.truthy(r.audit, `${r.method} ${r.path} names its audit action`);
   }

@@ -28,7 +28,7 @@ export type StoredResult = {
   files: FileRef[];
 };
 
-/** A verdict recorded by hand (assessor or secadmin), with its note and uploaded files. */
+/** A verdict recorded by hand (secadmin or tenant admin with files; the assessor's conclusion without), with its note. */
 export type ManualVerdict = {
   id: string;
   itemId: string;
@@ -39,6 +39,8 @@ export type ManualVerdict = {
   objects: AssessedObject[] | null;
   recordedBy: string;
   recordedAt: Date;
+  /** `operator`: self-assessment with evidence; `assessor`: the assessor's 测评结论. */
+  kind: 'operator' | 'assessor';
   files: FileRef[];
 };
 

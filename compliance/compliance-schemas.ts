@@ -39,6 +39,15 @@ export const manualVerdictBody = z.strictObject({
 });
 export type ManualVerdictInput = z.infer<typeof manualVerdictBody>;
 
+/** The assessor's 测评结论 on an item: a verdict with its reasoning; the assessor uploads no evidence. */
+export const conclusionBody = z.strictObject({
+  verdict: verdictSchema,
+  note: z.string().trim().min(2).max(4000),
+  risk: riskSchema.optional(),
+  objects: z.array(assessedObjectSchema).max(200).optional(),
+});
+export type ConclusionInput = z.infer<typeof conclusionBody>;
+
 export const runChecksBody = z.strictObject({}).optional();
 
 const fileRef = z.object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number(), sha256: z.string(), sm3: z.string() });
@@ -98,6 +107,7 @@ export const manualSchema = z.object({
   objects: z.array(assessedObjectSchema).nullable(),
   recordedBy: z.string(),
   recordedAt: z.date(),
+  kind: z.enum(['operator', 'assessor']),
   files: z.array(fileRef),
 });
 

@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import type { AuditTrail } from '../core/audit';
 import type { Actor } from '../core/authz';
 import { sm3Hex } from '../core/crypto';
-import { InputError, NotFoundError } from '../core/errors';
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from '../core/errors';
+import type { Logger } from '../core/log';
 import { getCatalogue, findItem, type Catalogue, type CatalogueId, type CatalogueItem } from './catalogues';
 import { runChecks, type EvidenceRegistry, type ResultRecord } from './checks/check-runner';
 import { createComplianceDal, type ComplianceDal, type ScoreRow, type Scope } from './compliance-dal';
 import { byItem, contentTypeOf, effectiveItems, toStates, visibleToTenant, type EffectiveItem, type ManualVerdict, type StoredResult } from './compliance-fns';
-import type { ItemRow, ListItemsQuery, ManualVerdictInput } from './compliance-schemas';
+import type { ConclusionInput, ItemRow, ListItemsQuery, ManualVerdictInput } from './compliance-schemas';
 import { dragItems, rawDengbaoScore, scoreDengbao, scoreMiping, type DengbaoScore, type Drag, type MipingScore } from './scoring/scoring-fns';
 import { DENGBAO_TEMPLATE_2021, MIPING_TEMPLATE_2021, type DengbaoTemplate, type MipingTemplate } from './scoring/scoring-templates';
 import { PENDING_LABEL, VERDICT_LABELS } from './verdict';
@@ -22,7 +23,28 @@ export type ComplianceServiceDeps = {
   /** Per-check time budget (ms); 20 s by default. */
   checkTimeoutMs?: number;
   templates?: { dengbao: DengbaoTemplate; miping: MipingTemplate };
+  /** A run still 'running' after this long (ms) is taken for dead and marked failed; 30 min by default. */
+  staleRunMs?: number;
+  /** How often (ms) a trigger polls while another process runs the checks; 500 ms by default. */
+  pollMs?: number;
+  logger?: Pick<Logger, 'warn'>;
 };
+
+export type RunTrigger = 'manual' | 'schedule' | 'export' | 'startup';
+
+export type RunSummary = { runId: string; startedAt: Date; finishedAt: Date; checks: number; failedChecks: number; dengbaoScore: number; mipingScore: number };
+
+/** Another process holds the check run (the unique 'running' row). */
+export class RunInProgressError extends ConflictError {
+  constructor() {
+    super('compliance checks are already running in another process', { code: 'compliance.run_in_progress' });
+  }
+}
+
+/** PostgreSQL's unique_violation, as both `pg` and PGlite report it. */
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+}
 
 /** The state of both catalogues at one moment, in one scope. */
 export type ComplianceSnapshot = {
@@ -83,6 +105,8 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
   const dal: ComplianceDal = createComplianceDal(deps.db);
   const clock = deps.clock ?? (() => new Date());
   const templates = deps.templates ?? { dengbao: DENGBAO_TEMPLATE_2021, miping: MIPING_TEMPLATE_2021 };
+  const staleRunMs = deps.staleRunMs ?? 30 * 60_000;
+  const pollMs = deps.pollMs ?? 500;
 
   function itemsInScope(c: Catalogue, scope: Scope): readonly CatalogueItem[] {
     return scope.tenantId === null ? c.items : c.items.filter(visibleToTenant);
@@ -112,6 +136,26 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
       dengbao: { ...dengbao, drag: dragItems(dItems, dStates, (s) => rawDengbaoScore(dItems, s, templates.dengbao), 15) },
       miping: { ...miping, drag: dragItems(mItems, mStates, (s) => scoreMiping(mItems, s, templates.miping).score, 10) },
     };
+  }
+
+  /** Scores one scope after a run (inside its transaction) and appends the point to that scope's trend. */
+  async function scoreAndKeep(runId: string, scope: Scope, at: Date, tx: Kysely<any>): Promise<{ d: DengbaoScore; m: MipingScore }> {
+    const results = await dal.resultsOfRun(runId, scope, undefined, tx);
+    const manuals = await dal.manualVerdicts(scope, undefined, tx);
+    const dItems = itemsInScope(getCatalogue('dengbao-l3'), scope);
+    const mItems = itemsInScope(getCatalogue('miping-l3'), scope);
+    const d = scoreDengbao(dItems, toStates(effectiveItems(dItems, byItem(results), byItem(manuals))), templates.dengbao);
+    const m = scoreMiping(mItems, toStates(effectiveItems(mItems, byItem(results), byItem(manuals))), templates.miping);
+    const common = { computed_at: at, run_id: runId, tenant_id: scope.tenantId };
+    await dal.insertScore(
+      { ...common, catalogue: 'dengbao-l3', catalogue_version: getCatalogue('dengbao-l3').version, template_id: d.templateId, score: d.score, grade: d.grade, passes: d.passes, counts: JSON.stringify(d.counts), categories: JSON.stringify(d.categories.map((c) => ({ category: c.category, score: c.score }))) },
+      tx,
+    );
+    await dal.insertScore(
+      { ...common, catalogue: 'miping-l3', catalogue_version: getCatalogue('miping-l3').version, template_id: m.templateId, score: m.score, grade: null, passes: m.passes, counts: JSON.stringify(m.counts), categories: JSON.stringify(m.layers.map((l) => ({ category: l.layer, score: l.score }))) },
+      tx,
+    );
+    return { d, m };
   }
 
   async function storeRun(runId: string, records: ResultRecord[], actor: Actor, trigger: string): Promise<{ dengbao: number; miping: number; failed: number; checks: number }> {
@@ -166,30 +210,17 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
         }
       }
       await dal.finishRun(runId, { finishedAt, status: 'done', checksTotal: checks, checksFailed: failed }, tx);
-      // Score the platform scope as it stands after this run, and keep it for the trend.
-      const run = { id: runId };
-      const results = await dal.resultsOfRun(run.id, { tenantId: null }, undefined, tx);
-      const manuals = await dal.manualVerdicts({ tenantId: null }, undefined, tx);
-      const byCatalogue = new Map<CatalogueId, EffectiveItem[]>();
-      for (const id of ['dengbao-l3', 'miping-l3'] as const) byCatalogue.set(id, effectiveItems(getCatalogue(id).items, byItem(results), byItem(manuals)));
-      const dItems = getCatalogue('dengbao-l3').items;
-      const mItems = getCatalogue('miping-l3').items;
-      const d = scoreDengbao(dItems, toStates(byCatalogue.get('dengbao-l3') ?? []), templates.dengbao);
-      const m = scoreMiping(mItems, toStates(byCatalogue.get('miping-l3') ?? []), templates.miping);
-      await dal.insertScore(
-        { computed_at: finishedAt, run_id: runId, catalogue: 'dengbao-l3', catalogue_version: getCatalogue('dengbao-l3').version, template_id: d.templateId, score: d.score, grade: d.grade, passes: d.passes, counts: JSON.stringify(d.counts), categories: JSON.stringify(d.categories.map((c) => ({ category: c.category, score: c.score }))) },
-        tx,
-      );
-      await dal.insertScore(
-        { computed_at: finishedAt, run_id: runId, catalogue: 'miping-l3', catalogue_version: getCatalogue('miping-l3').version, template_id: m.templateId, score: m.score, grade: null, passes: m.passes, counts: JSON.stringify(m.counts), categories: JSON.stringify(m.layers.map((l) => ({ category: l.layer, score: l.score }))) },
-        tx,
-      );
+      // Score every scope as it stands after this run and keep it for the trends: the platform, then each tenant
+      // that has results or manual verdicts (a tenant's score covers its own and shared items only).
+      const { d, m } = await scoreAndKeep(runId, { tenantId: null }, finishedAt, tx);
+      const tenants = await dal.tenantsWithEvidence(runId, tx);
+      for (const tenantId of tenants) await scoreAndKeep(runId, { tenantId }, finishedAt, tx);
       await deps.audit.record(
         {
           actor,
           action: 'compliance.checks_ran',
           target: { type: 'compliance_run', id: runId },
-          after: { trigger, checks, failedChecks: failed, dengbaoScore: d.score, mipingScore: m.score },
+          after: { trigger, checks, failedChecks: failed, dengbaoScore: d.score, mipingScore: m.score, tenantsScored: tenants.length },
         },
         tx,
       );
@@ -197,21 +228,96 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
     });
   }
 
-  return {
-    /** Runs every registered check, stores the results and their files, scores, and records it in the audit trail. */
-    async runChecks(actor: Actor, opts: { trigger?: 'manual' | 'schedule' | 'export' | 'startup'; onProgress?: RunProgress } = {}) {
-      const trigger = opts.trigger ?? 'manual';
-      const startedAt = clock();
-      const runId = await dal.createRun({ startedAt, trigger, actorLogin: actor.loginId });
-      let records: ResultRecord[];
-      try {
-        records = await runChecks(deps.registry.checks(), { now: clock, defaultTimeoutMs: deps.checkTimeoutMs, onProgress: opts.onProgress });
-      } catch (e) {
-        await dal.finishRun(runId, { finishedAt: clock(), status: 'failed', checksTotal: 0, checksFailed: 0 });
-        throw e;
-      }
+  let inFlight: { trigger: RunTrigger; promise: Promise<RunSummary> } | null = null;
+
+  /** Claims the one 'running' slot in the database, runs the checks and stores them; audits a failed run too. */
+  async function claimAndRun(actor: Actor, trigger: RunTrigger, onProgress?: RunProgress): Promise<RunSummary> {
+    const now = clock();
+    const stale = await dal.failStaleRuns(new Date(now.getTime() - staleRunMs), now);
+    if (stale > 0) deps.logger?.warn({ stale }, 'compliance: stale check runs marked failed');
+    let runId: string;
+    try {
+      runId = await dal.createRun({ startedAt: now, trigger, actorLogin: actor.loginId });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new RunInProgressError();
+      throw e;
+    }
+    try {
+      const records = await runChecks(deps.registry.checks(), { now: clock, defaultTimeoutMs: deps.checkTimeoutMs, onProgress });
       const s = await storeRun(runId, records, actor, trigger);
-      return { runId, startedAt, finishedAt: clock(), checks: s.checks, failedChecks: s.failed, dengbaoScore: s.dengbao, mipingScore: s.miping };
+      return { runId, startedAt: now, finishedAt: clock(), checks: s.checks, failedChecks: s.failed, dengbaoScore: s.dengbao, mipingScore: s.miping };
+    } catch (e) {
+      // Best effort: the database may be what failed.
+      await dal.finishRun(runId, { finishedAt: clock(), status: 'failed', checksTotal: 0, checksFailed: 0 }).catch(() => undefined);
+      await deps.audit
+        .record({ actor, action: 'compliance.checks_ran', outcome: 'failure', target: { type: 'compliance_run', id: runId }, after: { trigger }, detail: { error: (e as Error).message.slice(0, 300) } })
+        .catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Waits (bounded) until no process holds a 'running' run. */
+  async function waitForOtherProcess(): Promise<void> {
+    const deadline = Date.now() + staleRunMs;
+    while ((await dal.runningRun()) !== undefined) {
+      if (Date.now() > deadline) throw new RunInProgressError();
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  const api = {
+    /**
+     * Runs every registered check, stores the results and their files, scores every scope, and records it in the
+     * audit trail. Single flight: a trigger while this process runs the checks joins that run, except that a
+     * `manual` trigger during a background run waits for it and then starts a fresh one (the person asking may have
+     * just changed what the checks read). When another process holds the run, background triggers give up
+     * (`RunInProgressError`) and the others wait for it to end.
+     */
+    runChecks(actor: Actor, opts: { trigger?: RunTrigger; onProgress?: RunProgress } = {}): Promise<RunSummary> {
+      const trigger = opts.trigger ?? 'manual';
+      if (inFlight) {
+        if (trigger !== 'manual' || inFlight.trigger === 'manual') return inFlight.promise;
+        const behind = inFlight.promise;
+        return behind.then(
+          () => api.runChecks(actor, opts),
+          () => api.runChecks(actor, opts),
+        );
+      }
+      const promise = (async () => {
+        for (;;) {
+          try {
+            return await claimAndRun(actor, trigger, opts.onProgress);
+          } catch (e) {
+            if (!(e instanceof RunInProgressError) || trigger === 'startup' || trigger === 'schedule') throw e;
+            await waitForOtherProcess();
+          }
+        }
+      })();
+      const flight = { trigger, promise };
+      inFlight = flight;
+      const clear = () => {
+        if (inFlight === flight) inFlight = null;
+      };
+      promise.then(clear, clear);
+      return promise;
+    },
+
+    /**
+     * Results for an export: the latest run when it started within `maxAgeMs`, else a fresh run first. A run in
+     * progress anywhere is awaited, since it is the freshest there will be.
+     */
+    async ensureFresh(actor: Actor, maxAgeMs: number, onProgress?: RunProgress): Promise<{ ran: boolean; runId: string; startedAt: Date }> {
+      if (inFlight) await inFlight.promise.catch(() => undefined);
+      await waitForOtherProcess();
+      const latest = await dal.latestRun();
+      if (latest && clock().getTime() - latest.started_at.getTime() <= maxAgeMs) return { ran: false, runId: latest.id, startedAt: latest.started_at };
+      const r = await api.runChecks(actor, { trigger: 'export', onProgress });
+      return { ran: true, runId: r.runId, startedAt: r.startedAt };
+    },
+
+    /** Whether a run is in progress (in this process or another sharing the database). */
+    async runInProgress(): Promise<boolean> {
+      return inFlight !== null || (await dal.runningRun()) !== undefined;
     },
 
     /** The dashboard: both scores with conclusion, by category, the items dragging most, and the trend. */
@@ -219,13 +325,14 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
       const scope = scopeOf(actor);
       const { run, byCatalogue } = await effective(scope);
       const scores = score(byCatalogue);
-      const [dTrend, mTrend] = scope.tenantId === null ? await Promise.all([dal.scoreHistory('dengbao-l3', 60), dal.scoreHistory('miping-l3', 60)]) : [[], []];
+      const [dTrend, mTrend] = await Promise.all([dal.scoreHistory('dengbao-l3', scope, 60), dal.scoreHistory('miping-l3', scope, 60)]);
       const trend = (rows: ScoreRow[]) => rows.reverse().map((r) => ({ at: r.computed_at, score: r.score, grade: r.grade, passes: r.passes }));
       return {
         scope,
         latestRun: run ? { id: run.id, startedAt: run.started_at, finishedAt: run.finished_at, checks: run.checks_total, failedChecks: run.checks_failed } : null,
-        dengbao: { ...scores.dengbao, trend: trend(dTrend) },
-        miping: { ...scores.miping, trend: trend(mTrend) },
+        // The conclusion bands and the 密评 pass line come from the scoring template, so the console draws them as data.
+        dengbao: { ...scores.dengbao, trend: trend(dTrend), bands: templates.dengbao.bands.filter((b) => b.minScore > 0).map((b) => ({ grade: b.grade, minScore: b.minScore })) },
+        miping: { ...scores.miping, trend: trend(mTrend), passScore: templates.miping.passScore },
       };
     },
 
@@ -261,7 +368,12 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
     async recordManualVerdict(actor: Actor, itemId: string, input: ManualVerdictInput) {
       const scope = scopeOf(actor);
       const item = findItem(itemId);
-      if (!item || (scope.tenantId !== null && !visibleToTenant(item))) throw new NotFoundError(`no compliance item ${itemId}`);
+      if (!item) throw new NotFoundError(`no compliance item ${itemId}`);
+      // A tenant records only its own share: tenant and shared items, always in its own scope (the scope comes from
+      // the actor, never from the request, so another tenant's records are out of reach by construction).
+      if (scope.tenantId !== null && !visibleToTenant(item)) {
+        throw new ForbiddenError(`${itemId} is the provider's responsibility: only the platform records it`, { code: 'compliance.provider_item' });
+      }
       if (input.objects && item.catalogue !== 'miping-l3') throw new InputError('assessed objects (D/A/K) apply to 密评 units only', { fields: [{ path: 'objects', message: 'only for MP-… items' }] });
       const files = input.files.map((f) => {
         const content = Buffer.from(f.contentBase64, 'base64');
@@ -281,6 +393,7 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
             recorded_by: actor.loginId,
             recorded_by_account: actor.accountId,
             recorded_at: recordedAt,
+            kind: 'operator',
           },
           tx,
         );
@@ -298,6 +411,40 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
           tx,
         );
         return { id, itemId, verdict: input.verdict, recordedAt, files: files.map((f) => ({ name: f.name, sha256: f.sha256, sm3: f.sm3, size: f.content.length })) };
+      });
+    },
+
+    /**
+     * The assessor's 测评结论 on an item (platform scope): a verdict with its reasoning, no files — the assessor reads
+     * the evidence and concludes; the operator uploads it. Like any manual verdict the newest decides the item.
+     */
+    async recordConclusion(actor: Actor, itemId: string, input: ConclusionInput) {
+      const item = findItem(itemId);
+      if (!item) throw new NotFoundError(`no compliance item ${itemId}`);
+      if (actor.tenantId) throw new ForbiddenError('conclusions are recorded by platform assessors');
+      if (input.objects && item.catalogue !== 'miping-l3') throw new InputError('assessed objects (D/A/K) apply to 密评 units only', { fields: [{ path: 'objects', message: 'only for MP-… items' }] });
+      const recordedAt = clock();
+      return deps.db.transaction().execute(async (tx) => {
+        const id = await dal.insertManual(
+          {
+            item_id: itemId,
+            tenant_id: null,
+            verdict: input.verdict,
+            risk: input.risk ?? null,
+            note: input.note,
+            objects: input.objects ? JSON.stringify(input.objects) : null,
+            recorded_by: actor.loginId,
+            recorded_by_account: actor.accountId,
+            recorded_at: recordedAt,
+            kind: 'assessor',
+          },
+          tx,
+        );
+        await deps.audit.record(
+          { actor, action: 'compliance.conclusion_recorded', target: { type: 'compliance_item', id: itemId }, after: { verdict: input.verdict, risk: input.risk ?? null }, detail: { note: input.note.slice(0, 500) } },
+          tx,
+        );
+        return { id, itemId, verdict: input.verdict, recordedAt, files: [] };
       });
     },
 
@@ -323,6 +470,12 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
       };
     },
 
+    /** Tenants with anything of their own here (results of the latest run or manual verdicts), for the pack. */
+    async tenantScopes(): Promise<string[]> {
+      const run = await dal.latestRun();
+      return dal.tenantsWithEvidence(run?.id ?? null);
+    },
+
     /** File bytes by id for the pack (platform scope). */
     async readFile(fileId: string, scope: Scope = { tenantId: null }): Promise<Buffer> {
       const f = await dal.getFile(fileId, scope);
@@ -341,6 +494,7 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
       return rows.map((r) => ({ id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, trigger: r.trigger, actor: r.actor_login, status: r.status, checks: r.checks_total, failedChecks: r.checks_failed }));
     },
   };
+  return api;
 }
 
 export type ComplianceService = ReturnType<typeof createComplianceService>;

@@ -107,8 +107,8 @@ export function recordingAudit() {
 
 export function actor(role: 'secadmin' | 'assessor' | 'tenant-admin', tenantId: string | null = null): Actor {
   const perms: Record<string, Permission[]> = {
-    secadmin: ['compliance.read', 'compliance.manual_verdict', 'compliance.export'],
-    assessor: ['compliance.read', 'compliance.export'],
+    secadmin: ['compliance.read', 'compliance.manual_verdict', 'compliance.run', 'compliance.export'],
+    assessor: ['compliance.read', 'compliance.export', 'compliance.assess'],
     'tenant-admin': ['compliance.read', 'compliance.manual_verdict'],
   };
   return {

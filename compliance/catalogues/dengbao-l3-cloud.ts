@@ -59,9 +59,9 @@ export const DENGBAO_CLOUD: Record<string, Annotation> = {
   'L3-CES2-19': a('g', 'p', 'a', C.cloud, '租户删除数据时删除云存储中所有副本', 'Deleting customer data removes every replica', ['cloud.residual-wipe']),
 
   // 安全管理中心 8.2.5
-  'L3-SMC2-01': a('g', 'p', 'a', C.estate, '按策略统一管理调度物理与虚拟资源', 'Physical and virtual resources are scheduled and allocated by policy', ['estate.plan-capacity']),
+  'L3-SMC2-01': a('g', 'p', 'a', C.estate, '按策略统一管理调度物理与虚拟资源', 'Physical and virtual resources are scheduled and allocated by policy', ['estate.plan-capacity', 'tenants.quotas']),
   'L3-SMC2-02': a('k', 'p', 'a', C.estate, '平台管理流量与租户业务流量分离', 'Management traffic is separated from tenant traffic', ['estate.mgmt-network']),
-  'L3-SMC2-03': a('g', 's', 'a', C.audit, '按职责划分分别收集并集中审计各自的审计数据', 'Provider and tenants each collect and centrally audit their own audit data', ['audit.coverage', 'security.log-audit']),
+  'L3-SMC2-03': a('g', 's', 'a', C.audit, '按职责划分分别收集并集中审计各自的审计数据', 'Provider and tenants each collect and centrally audit their own audit data', ['log-audit.sources']),
   'L3-SMC2-04': a('g', 's', 'p', C.security, '按职责划分集中监测各自的虚拟网络、虚拟机、安全设备', 'Provider and tenants each monitor their virtual networks, VMs and security appliances', ['security.posture']),
 
   // 安全建设管理 8.2.6 (provisional ids)

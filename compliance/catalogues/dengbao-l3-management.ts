@@ -115,7 +115,7 @@ export const DENGBAO_MANAGEMENT: Record<string, Annotation> = {
   'L3-MMS1-17': a('g', 'p', 'm', M.docs, '网络与系统安全管理制度覆盖策略、账户、配置、日志、补丁、口令周期', 'Rules cover policy, accounts, config, logs, patches and password rotation'),
   'L3-MMS1-18': a('g', 'p', 'm', M.docs, '重要设备有配置与操作手册并据此配置', 'Key devices have configuration manuals that are followed'),
   'L3-MMS1-19': a('g', 'p', 'p', M.audit, '详细记录运维日志（巡检、维护、参数修改）', 'Detailed operations logs: inspections, maintenance, parameter changes', ['audit.coverage']),
-  'L3-MMS1-20': a('g', 'p', 'p', M.security, '专人分析日志、监测和告警数据，发现可疑行为', 'A named party analyses logs, monitoring and alerts for suspicious activity', ['security.log-audit', 'security.posture']),
+  'L3-MMS1-20': a('g', 'p', 'p', M.security, '专人分析日志、监测和告警数据，发现可疑行为', 'A named party analyses logs, monitoring and alerts for suspicious activity', ['log-audit.analysis', 'security.posture']),
   'L3-MMS1-21': a('k', 'p', 'p', M.audit, '变更性运维经审批，保留不可改审计日志并同步配置库', 'Changing operations are approved, immutably audited and the config DB updated', ['audit.chain-verifies', 'security.bastion']),
   'L3-MMS1-22': a('k', 'p', 'p', M.audit, '运维工具经审批接入、全程审计、用后清除敏感数据', 'Ops tools are approved, audited, and cleared of sensitive data afterwards', ['security.bastion']),
   'L3-MMS1-23': a('k', 'p', 'p', M.audit, '远程运维经审批开通、全程审计、结束即关闭', 'Remote maintenance is approved, audited and closed when done', ['security.bastion']),

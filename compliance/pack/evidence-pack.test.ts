@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,7 @@ const resultsSchema = z.strictObject({
       observations: z.array(z.object({ uuid, description: z.string(), methods: z.array(z.enum(['EXAMINE', 'INTERVIEW', 'TEST', 'UNKNOWN'])).min(1), collected: z.iso.datetime({ offset: true }), props: z.array(prop).optional(), 'relevant-evidence': z.array(z.object({ href: z.string(), description: z.string() })).optional() })),
       findings: z.array(z.object({ uuid, title: z.string(), description: z.string(), props: z.array(prop), target: z.object({ type: z.enum(['statement-id', 'objective-id']), 'target-id': token, status: z.object({ state: z.enum(['satisfied', 'not-satisfied']), reason: token.optional() }) }), 'related-observations': z.array(z.object({ 'observation-uuid': uuid })) })),
     })).min(1),
+    'back-matter': z.strictObject({ resources: z.array(z.object({ uuid, title: z.string().min(1), description: z.string().optional(), rlinks: z.array(z.object({ href: z.string().min(1), 'media-type': z.string().optional() })).optional() })).min(1) }),
   }),
 });
 
@@ -105,6 +107,10 @@ test.serial('the pack is complete, signed, verifies, and its documents open', as
     t.is(cat.catalog.groups.flatMap((g) => g.controls).length, 257);
     t.is(catalogSchema.parse(JSON.parse(await readFile(path.join(outDir, PACK_PATHS.oscalMiping), 'utf8'))).catalog.groups.flatMap((g) => g.controls).length, 41);
     const ar = resultsSchema.parse(JSON.parse(await readFile(path.join(outDir, PACK_PATHS.oscalResults), 'utf8')));
+    // import-ap resolves inside the document: a back-matter resource describing the plan and linking the catalogues.
+    const plan = ar['assessment-results']['back-matter'].resources.find((r) => `#${r.uuid}` === ar['assessment-results']['import-ap'].href);
+    t.truthy(plan, 'import-ap points at a back-matter resource');
+    for (const l of plan!.rlinks ?? []) t.true(existsSync(path.join(outDir, 'oscal', l.href)), `${l.href} is in the pack`);
     const findings = ar['assessment-results'].results[0]!.findings;
     t.is(findings.length, 298);
     const partial = findings.find((f) => f.target['target-id'] === 'L3-PES1-03_smt')!;

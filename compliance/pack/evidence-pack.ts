@@ -14,7 +14,9 @@ import { buildRecordsWorkbook } from './pack-xlsx';
 export { verifyEvidencePack, type PackSigner, type VerifyResult } from './pack-manifest';
 
 export type EvidencePackDeps = {
-  compliance: Pick<ComplianceService, 'snapshot' | 'readFile'>;
+  compliance: Pick<ComplianceService, 'snapshot' | 'readFile'> & Partial<Pick<ComplianceService, 'tenantScopes'>>;
+  /** Display names of tenants for the per-tenant sections (the compliance room does not read the tenants table). */
+  tenantNames?: (ids: string[]) => Promise<Map<string, string>>;
   signer: PackSigner;
   /** Directories holding the project's own test and benchmark reports (the seed's software-testing item). */
   reportsDirs?: string[];
@@ -78,6 +80,90 @@ function jsonText(x: unknown): string {
   return `${JSON.stringify(x, null, 2)}\n`;
 }
 
+type EvidencePlan = {
+  prefix: string;
+  scope: { tenantId: string | null };
+  byCheck: Map<string, StoredResult[]>;
+  manualFiles: Array<{ itemId: string; manualId: string; f: FileRef }>;
+  units: number;
+};
+
+/** What a snapshot's evidence amounts to: each check once with its results, and the manual uploads. */
+function planEvidence(snap: ComplianceSnapshot, prefix: string, scope: { tenantId: string | null }): EvidencePlan {
+  const items = snap.catalogues.flatMap((c) => c.items);
+  const byCheck = new Map<string, StoredResult[]>();
+  for (const e of items) for (const r of e.results) byCheck.set(r.checkKey, [...(byCheck.get(r.checkKey) ?? []), r]);
+  const manualFiles = items.flatMap((e) => (e.manual ? e.manual.files.map((f) => ({ itemId: e.item.id, manualId: e.manual!.id, f })) : []));
+  return { prefix, scope, byCheck, manualFiles, units: byCheck.size + manualFiles.length };
+}
+
+/** Writes one scope's evidence under its prefix; returns each item's links (for index.html) and refs (for the XLSX). */
+async function writeEvidence(outDir: string, plan: EvidencePlan, compliance: Pick<ComplianceService, 'readFile'>, tick: (message: string) => void) {
+  const links = new Map<string, Array<{ href: string; description: string }>>();
+  const refs = new Map<string, string[]>();
+  const addLink = (itemId: string, href: string, description: string) => {
+    links.set(itemId, [...(links.get(itemId) ?? []), { href, description }]);
+    refs.set(itemId, [...(refs.get(itemId) ?? []), href]);
+  };
+  const written = new Set<string>();
+  for (const [key, results] of plan.byCheck) {
+    const dir = `${plan.prefix}/checks/${safeName(key)}`;
+    const first = results[0]!;
+    await write(
+      outDir,
+      `${dir}/result.json`,
+      jsonText({
+        check: { key, title: first.checkTitle, kind: first.checkKind, room: first.room, source: first.sourceId },
+        tenantId: plan.scope.tenantId,
+        runId: first.runId,
+        collectedAt: first.collectedAt,
+        status: first.status,
+        error: first.error,
+        items: results.map((r) => ({ itemId: r.itemId, verdict: r.verdict, label: r.verdict ? VERDICT_LABELS[r.verdict] : null, risk: r.risk, summary: r.summary, objects: r.objects })),
+        evidence: first.evidence,
+        files: first.files.map((f) => ({ name: f.name, sha256: f.sha256, sm3: f.sm3, size: f.size })),
+      }),
+    );
+    for (const r of results) addLink(r.itemId, `${dir}/result.json`, `${first.checkTitle}（${key}）`);
+    for (const f of first.files) {
+      const rel = `${dir}/${safeName(f.name)}`;
+      if (!written.has(f.id)) {
+        await write(outDir, rel, await compliance.readFile(f.id, plan.scope));
+        written.add(f.id);
+      }
+      for (const r of results) addLink(r.itemId, rel, f.name);
+    }
+    tick(key);
+  }
+  for (const { itemId, manualId, f } of plan.manualFiles) {
+    const rel = `${plan.prefix}/manual/${itemId}/${manualId.slice(0, 8)}/${safeName(f.name)}`;
+    await write(outDir, rel, await compliance.readFile(f.id, plan.scope));
+    addLink(itemId, rel, `人工证据：${f.name}`);
+    tick(f.name);
+  }
+  return { links, refs };
+}
+
+function itemsJson(items: EffectiveItem[], refs: Map<string, string[]>) {
+  return items.map((e) => ({
+    id: e.item.id,
+    catalogue: e.item.catalogue,
+    responsibility: e.item.responsibility,
+    verdict: e.verdict,
+    status: e.status,
+    decidedBy: e.decidedBy,
+    risk: e.risk,
+    summary: e.summary,
+    collectedAt: e.collectedAt,
+    evidence: refs.get(e.item.id) ?? [],
+    manual: e.manual ? { id: e.manual.id, kind: e.manual.kind, verdict: e.manual.verdict, note: e.manual.note, recordedBy: e.manual.recordedBy, recordedAt: e.manual.recordedAt } : null,
+  }));
+}
+
+function scoreLine(s: { score: number; passes: boolean; counts: unknown }) {
+  return { score: s.score, passes: s.passes, counts: s.counts };
+}
+
 /**
  * Writes the evidence pack to `outDir` (which must be new or empty): index.html, the 测评记录 workbook, the
  * summary report, OSCAL catalog and assessment-results, every evidence file, the project's test and bench
@@ -99,55 +185,24 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
   progress('snapshot', 1, 1, '快照完成');
 
   // Evidence: each check's files once (evidence/checks/<key>/), its structured result, and manual uploads.
-  const links = new Map<string, Array<{ href: string; description: string }>>();
-  const refs = new Map<string, string[]>();
-  const addLink = (itemId: string, href: string, description: string) => {
-    links.set(itemId, [...(links.get(itemId) ?? []), { href, description }]);
-    refs.set(itemId, [...(refs.get(itemId) ?? []), href]);
-  };
-  const allItems: EffectiveItem[] = snap.catalogues.flatMap((c) => c.items);
-  const byCheck = new Map<string, StoredResult[]>();
-  for (const e of allItems) for (const r of e.results) byCheck.set(r.checkKey, [...(byCheck.get(r.checkKey) ?? []), r]);
-  const manualFiles: Array<{ itemId: string; manualId: string; f: FileRef }> = allItems.flatMap((e) =>
-    e.manual ? e.manual.files.map((f) => ({ itemId: e.item.id, manualId: e.manual!.id, f })) : [],
-  );
-  const totalEvidence = byCheck.size + manualFiles.length;
+  const tenantIds = deps.compliance.tenantScopes ? await deps.compliance.tenantScopes() : [];
+  const tenantSnaps: Array<{ tenantId: string; label: string; snap: ComplianceSnapshot }> = [];
+  const names = tenantIds.length > 0 && deps.tenantNames ? await deps.tenantNames(tenantIds) : new Map<string, string>();
+  for (const tenantId of tenantIds) tenantSnaps.push({ tenantId, label: names.get(tenantId) ?? tenantId, snap: await deps.compliance.snapshot({ tenantId }) });
+  const platformEvidence = planEvidence(snap, 'evidence', { tenantId: null });
+  const tenantEvidence = tenantSnaps.map((t) => planEvidence(t.snap, `evidence/tenants/${t.tenantId}`, { tenantId: t.tenantId }));
+  const totalEvidence = [platformEvidence, ...tenantEvidence].reduce((n, e) => n + e.units, 0);
   let done = 0;
-  const written = new Map<string, string>(); // file id → pack path
-  for (const [key, results] of byCheck) {
-    const dir = `evidence/checks/${safeName(key)}`;
-    const first = results[0]!;
-    await write(
-      outDir,
-      `${dir}/result.json`,
-      jsonText({
-        check: { key, title: first.checkTitle, kind: first.checkKind, room: first.room, source: first.sourceId },
-        runId: first.runId,
-        collectedAt: first.collectedAt,
-        status: first.status,
-        error: first.error,
-        items: results.map((r) => ({ itemId: r.itemId, verdict: r.verdict, label: r.verdict ? VERDICT_LABELS[r.verdict] : null, risk: r.risk, summary: r.summary, objects: r.objects })),
-        evidence: first.evidence,
-        files: first.files.map((f) => ({ name: f.name, sha256: f.sha256, sm3: f.sm3, size: f.size })),
-      }),
-    );
-    for (const r of results) addLink(r.itemId, `${dir}/result.json`, `${first.checkTitle}（${key}）`);
-    for (const f of first.files) {
-      const rel = `${dir}/${safeName(f.name)}`;
-      if (!written.has(f.id)) {
-        await write(outDir, rel, await deps.compliance.readFile(f.id));
-        written.set(f.id, rel);
-      }
-      for (const r of results) addLink(r.itemId, rel, f.name);
-    }
-    progress('evidence', ++done, totalEvidence, key);
+  const tick = (message: string) => progress('evidence', ++done, totalEvidence, message);
+  const { links, refs } = await writeEvidence(outDir, platformEvidence, deps.compliance, tick);
+  const tenantSections = [];
+  for (const [i, t] of tenantSnaps.entries()) {
+    const ev = await writeEvidence(outDir, tenantEvidence[i]!, deps.compliance, tick);
+    const items = t.snap.catalogues.flatMap((c) => c.items);
+    await write(outDir, `data/tenants/${t.tenantId}.json`, jsonText({ tenantId: t.tenantId, name: t.label, dengbao: scoreLine(t.snap.dengbao), miping: scoreLine(t.snap.miping), items: itemsJson(items, ev.refs) }));
+    tenantSections.push({ tenantId: t.tenantId, label: t.label, catalogues: t.snap.catalogues.map((c) => ({ id: c.catalogue.id, title: c.catalogue.title, items: c.items })), links: ev.links, refs: ev.refs, dengbao: t.snap.dengbao, miping: t.snap.miping });
   }
-  for (const { itemId, manualId, f } of manualFiles) {
-    const rel = `evidence/manual/${itemId}/${manualId.slice(0, 8)}/${safeName(f.name)}`;
-    await write(outDir, rel, await deps.compliance.readFile(f.id));
-    addLink(itemId, rel, `人工证据：${f.name}`);
-    progress('evidence', ++done, totalEvidence, f.name);
-  }
+  const allItems: EffectiveItem[] = snap.catalogues.flatMap((c) => c.items);
 
   progress('reports', 0, 1, '收集测试与基准报告');
   let reports = 0;
@@ -156,7 +211,7 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
 
   const catalogues = snap.catalogues.map((c) => ({ id: c.catalogue.id, title: c.catalogue.title, items: c.items }));
   progress('records', 0, 1, '生成测评记录 XLSX');
-  await write(outDir, PACK_PATHS.records, await buildRecordsWorkbook({ catalogues, evidenceRefs: refs, dengbao: snap.dengbao, miping: snap.miping, generatedAt }));
+  await write(outDir, PACK_PATHS.records, await buildRecordsWorkbook({ catalogues, evidenceRefs: refs, dengbao: snap.dengbao, miping: snap.miping, generatedAt, tenants: tenantSections }));
   progress('records', 1, 1, 'XLSX 完成');
 
   progress('report', 0, 1, '生成 DOCX 报告');
@@ -177,20 +232,7 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
   await write(
     outDir,
     PACK_PATHS.items,
-    jsonText(
-      allItems.map((e) => ({
-        id: e.item.id,
-        catalogue: e.item.catalogue,
-        verdict: e.verdict,
-        status: e.status,
-        decidedBy: e.decidedBy,
-        risk: e.risk,
-        summary: e.summary,
-        collectedAt: e.collectedAt,
-        evidence: refs.get(e.item.id) ?? [],
-        manual: e.manual ? { id: e.manual.id, verdict: e.manual.verdict, note: e.manual.note, recordedBy: e.manual.recordedBy, recordedAt: e.manual.recordedAt } : null,
-      })),
-    ),
+    jsonText(itemsJson(allItems, refs)),
   );
   await write(outDir, PACK_PATHS.scores, jsonText({ generatedAt, latestRun: snap.latestRun, dengbao: snap.dengbao, miping: snap.miping, templates: snap.templates }));
 
@@ -204,7 +246,7 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
     { href: PACK_PATHS.scores, title: '得分明细（JSON）' },
     ...(reports > 0 ? [{ href: 'reports/', title: `项目测试与基准报告（${reports} 个文件）` }] : []),
   ];
-  await write(outDir, PACK_PATHS.index, buildIndexHtml({ generatedAt, productVersion: version, dengbao: snap.dengbao, miping: snap.miping, catalogues, evidenceLinks: links, documents }));
+  await write(outDir, PACK_PATHS.index, buildIndexHtml({ generatedAt, productVersion: version, dengbao: snap.dengbao, miping: snap.miping, catalogues, evidenceLinks: links, documents, tenants: tenantSections }));
   progress('index', 1, 1, 'index.html 完成');
 
   const paths = await listFiles(outDir);

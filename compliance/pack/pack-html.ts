@@ -22,14 +22,16 @@ export function buildIndexHtml(input: {
   catalogues: Array<{ id: string; title: string; items: EffectiveItem[] }>;
   evidenceLinks: Map<string, Array<{ href: string; description: string }>>;
   documents: Array<{ href: string; title: string }>;
+  /** Each tenant's own and shared items with its own evidence. */
+  tenants?: Array<{ tenantId: string; label: string; catalogues: Array<{ id: string; title: string; items: EffectiveItem[] }>; links: Map<string, Array<{ href: string; description: string }>>; dengbao: DengbaoScore; miping: MipingScore }>;
 }): string {
   const d = input.dengbao;
   const m = input.miping;
-  const rows = (items: EffectiveItem[]) =>
+  const rows = (items: EffectiveItem[], evidenceLinks = input.evidenceLinks) =>
     items
       .map((e) => {
         const v = e.verdict ?? 'pending';
-        const links = (input.evidenceLinks.get(e.item.id) ?? []).map((l) => `<a href="${esc(l.href)}">${esc(l.description)}</a>`).join('<br>');
+        const links = (evidenceLinks.get(e.item.id) ?? []).map((l) => `<a href="${esc(l.href)}">${esc(l.description)}</a>`).join('<br>');
         return `<tr class="${v}"><td>${esc(e.item.id)}${e.item.provisional ? '<br><span class="muted">编号待核对</span>' : ''}</td><td>${esc(e.item.category)}<br>${esc(e.item.controlPoint)}</td><td>${esc(e.item.zh)}<br><span class="muted">${esc(e.item.en)}</span></td><td>${esc(RESPONSIBILITY_LABELS[e.item.responsibility])}</td><td>${esc(CHECK_KIND_LABELS[e.item.checkKind])}</td><td>${esc(e.verdict ? VERDICT_LABELS[e.verdict] : PENDING_LABEL)}</td><td>${esc(e.summary)}</td><td>${links}</td><td>${e.collectedAt ? esc(e.collectedAt.toISOString()) : ''}</td></tr>`;
       })
       .join('\n');
@@ -38,6 +40,14 @@ export function buildIndexHtml(input: {
       (c) => `<h2>${esc(c.title)}</h2><table class="items"><thead><tr><th>编号</th><th>安全类/控制点</th><th>释义（yiyun 转述）</th><th>责任方</th><th>核查方式</th><th>结果</th><th>说明</th><th>证据</th><th>采集时间</th></tr></thead><tbody>
 ${rows(c.items)}
 </tbody></table>`,
+    )
+    .join('\n');
+  const tenantSections = (input.tenants ?? [])
+    .map(
+      (t) => `<h2 id="tenant-${esc(t.tenantId)}">租户：${esc(t.label)}（租户与共同责任项）</h2><p class="muted">等保得分 ${t.dengbao.score.toFixed(2)} · 密评得分 ${t.miping.score.toFixed(2)} · 租户 ID ${esc(t.tenantId)}</p>
+${t.catalogues.map((c) => `<h3>${esc(c.title)}</h3><table class="items"><thead><tr><th>编号</th><th>安全类/控制点</th><th>释义（yiyun 转述）</th><th>责任方</th><th>核查方式</th><th>结果</th><th>说明</th><th>证据</th><th>采集时间</th></tr></thead><tbody>
+${rows(c.items, t.links)}
+</tbody></table>`).join('\n')}`,
     )
     .join('\n');
   return `<!doctype html>
@@ -50,6 +60,7 @@ ${rows(c.items)}
 <h2>文件</h2><ul>${input.documents.map((x) => `<li><a href="${esc(x.href)}">${esc(x.title)}</a></li>`).join('')}</ul>
 <p><input id="f" placeholder="筛选：编号、控制点、结果…" oninput="for(const r of document.querySelectorAll('table.items tbody tr'))r.style.display=r.textContent.includes(this.value)?'':'none'"></p>
 ${sections}
+${tenantSections}
 </body></html>
 `;
 }

@@ -118,11 +118,15 @@ export function oscalAssessmentResults(
       });
     }
   }
+  // import-ap is required; yiyun publishes no separate assessment-plan, so it points at a back-matter resource that
+  // says what the plan is (every item of both catalogues, assessed by the registered checks and manual review) and
+  // links the catalogues in this pack.
+  const planUuid = randomUUID();
   return {
     'assessment-results': {
       uuid: randomUUID(),
       metadata: metadata('yiyun 等保 2.0 第三级与密评 第三级 评估结果', '1', input.takenAt, input.scores),
-      'import-ap': { href: '#assessment-plan-not-published' },
+      'import-ap': { href: `#${planUuid}` },
       results: [
         {
           uuid: randomUUID(),
@@ -134,6 +138,20 @@ export function oscalAssessmentResults(
           findings,
         },
       ],
+      'back-matter': {
+        resources: [
+          {
+            uuid: planUuid,
+            title: '评估计划 / Assessment plan (yiyun self-assessment)',
+            description:
+              'Scope: every item of the catalogues linked below (等保 2.0 level 3 with the cloud extension, 密评 level 3). Method: the automated checks registered by the rooms that own the evidence run at start-up, on a schedule and before an export; manual items are examined by the security administrator (evidence) and concluded by the assessor (测评结论). No separate OSCAL assessment-plan document is published.',
+            rlinks: [
+              { href: 'catalog-dengbao-l3.json', 'media-type': 'application/oscal.catalog+json' },
+              { href: 'catalog-miping-l3.json', 'media-type': 'application/oscal.catalog+json' },
+            ],
+          },
+        ],
+      },
     },
   };
 }

@@ -32,6 +32,8 @@ export async function buildRecordsWorkbook(input: {
   dengbao: DengbaoScore;
   miping: MipingScore;
   generatedAt: Date;
+  /** Each tenant's own and shared items with its own evidence: one sheet per tenant. */
+  tenants?: Array<{ tenantId: string; label: string; catalogues: Array<{ id: string; items: EffectiveItem[] }>; refs: Map<string, string[]>; dengbao: DengbaoScore; miping: MipingScore }>;
 }): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'yiyun';
@@ -54,10 +56,33 @@ export async function buildRecordsWorkbook(input: {
   for (const l of input.miping.layers) sum.addRow({ k: `密评 ${l.layer}（权重 ${l.weight}）`, v: l.score ?? '不适用' });
   sum.getRow(1).font = { bold: true };
 
+  for (const t of input.tenants ?? []) sum.addRow({ k: `租户 ${t.label} 等保/密评得分`, v: `${t.dengbao.score} / ${t.miping.score}` });
+
   for (const c of input.catalogues) {
     const ws = wb.addWorksheet(c.id === 'dengbao-l3' ? '等保测评记录' : '密评测评记录', { views: [{ state: 'frozen', ySplit: 1 }] });
+    addRecordRows(ws, c.items, input.evidenceRefs);
+  }
+  const used = new Set<string>();
+  for (const t of input.tenants ?? []) {
+    const ws = wb.addWorksheet(tenantSheetName(t.label, t.tenantId, used), { views: [{ state: 'frozen', ySplit: 1 }] });
+    addRecordRows(ws, t.catalogues.flatMap((c) => c.items), t.refs);
+  }
+  const out = await wb.xlsx.writeBuffer();
+  return Buffer.from(out as ArrayBuffer);
+}
+
+/** `租户-<name>`, within Excel's 31 characters and without the characters it forbids, unique in the workbook. */
+export function tenantSheetName(label: string, tenantId: string, used: Set<string>): string {
+  const base = `租户-${label.replace(/[\\/?*:[\]']/g, '_')}`.slice(0, 31);
+  const name = used.has(base) ? `租户-${tenantId.slice(0, 8)}` : base;
+  used.add(name);
+  return name;
+}
+
+function addRecordRows(ws: ExcelJS.Worksheet, items: EffectiveItem[], evidenceRefs: Map<string, string[]>): void {
+  {
     ws.columns = RECORD_COLUMNS.map((col) => ({ ...col }));
-    for (const e of c.items) {
+    for (const e of items) {
       const v = e.verdict ?? 'pending';
       const row = ws.addRow({
         id: e.item.id,
@@ -73,7 +98,7 @@ export async function buildRecordsWorkbook(input: {
         verdict: e.verdict ? VERDICT_LABELS[e.verdict] : PENDING_LABEL,
         risk: e.risk ? RISK_LABELS[e.risk] : '',
         summary: e.summary,
-        evidence: (input.evidenceRefs.get(e.item.id) ?? []).join('\n'),
+        evidence: (evidenceRefs.get(e.item.id) ?? []).join('\n'),
         collectedAt: e.collectedAt ? e.collectedAt.toISOString() : '',
       });
       row.getCell('verdict').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[v] ?? 'FFFFFFFF' } };
@@ -82,6 +107,4 @@ export async function buildRecordsWorkbook(input: {
     ws.getRow(1).font = { bold: true };
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: RECORD_COLUMNS.length } };
   }
-  const out = await wb.xlsx.writeBuffer();
-  return Buffer.from(out as ArrayBuffer);
 }

@@ -10,18 +10,15 @@ import { buildContext, openConfiguredDatabase } from '../server/context';
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
-/** `yiyun evidence --out DIR [--zip]`: runs every check, then writes the signed pack. Progress goes to stderr. */
+/** `yiyun evidence --out DIR [--zip]`: runs every check unless a recent run exists, then writes the signed pack. Progress goes to stderr. */
 export async function evidenceCommand(settings: Settings, opts: { out: string; zip: boolean }, io: Io): Promise<number> {
   const ctx = await buildContext(settings, createLogger({ level: 'warn' }));
   try {
     const room = ctx.rooms.get('compliance')!.exports as { service: ComplianceService; pack: Omit<EvidencePackDeps, 'compliance'> };
     const actor = systemActor('evidence');
-    io.stderr.write('running compliance checks…\n');
-    await room.service.runChecks(actor, {
-      trigger: 'export',
-      onProgress: (p: { done: number; total: number }) => io.stderr.write(`\r  checks ${p.done}/${p.total}`),
-    });
-    io.stderr.write('\n');
+    // Same rule as the console's export: the latest run if it started within YIYUN_COMPLIANCE_EXPORT_MAX_AGE, else a fresh run.
+    const fresh = await room.service.ensureFresh(actor, settings.YIYUN_COMPLIANCE_EXPORT_MAX_AGE, (p) => io.stderr.write(`\r  checks ${p.done}/${p.total}`));
+    io.stderr.write(fresh.ran ? '\n' : `using the check run of ${fresh.startedAt.toISOString()} (within YIYUN_COMPLIANCE_EXPORT_MAX_AGE)\n`);
     const outDir = path.resolve(opts.out);
     const result = await generateEvidencePack(
       { compliance: room.service, ...room.pack },

@@ -9,14 +9,17 @@ import type { CloudDal, NewResource, ResourceRow, Usage } from './cloud-dal';
 import type { Kind } from './cloud-schemas';
 import type { CloudDriver } from './driver/cloud-driver';
 
-/** The port the KMS fills: destroying a purged disk's data key makes its ciphertext unreadable (crypto-erase). */
 /**
  * The KMS as the cloud needs it: every disk gets its own data key when it is created, and purging the disk from
- * the recycle bin destroys that key (crypto-erase: any copy of the disk's data left on the storage is unreadable).
+ * the recycle bin destroys that key. No driver encrypts a volume with that key yet (the volume types' SM4 runs on
+ * the storage backend's own keys), so destroying it is a record of intent, not yet a crypto-erase: what is left on
+ * the storage depends on the backend's delete (see the cloud.residual-wipe check).
  */
 export type DataKeyEraser = {
   createDiskKey?(ref: { tenantId: string; diskId: string }): Promise<void>;
   destroyDataKey(ref: { tenantId: string; diskId: string; providerRef: string | null }): Promise<void>;
+  /** Each disk's data-key state for the compliance check: `missing` when the KMS never made one. */
+  diskKeyStates?(diskIds: readonly string[]): Promise<Record<string, 'active' | 'destroyed' | 'missing'>>;
 };
 
 export type CloudServiceDeps = {

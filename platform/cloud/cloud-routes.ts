@@ -142,7 +142,7 @@ export function cloudRoutes(svc: CloudService): RouteDef[] {
     op('delete', '/api/cloud/disks/:id', 'Delete a disk (into the recycle bin)', 'disk.recycled', undefined, ({ actor, params }) => st.recycle(actor, params.id)),
     defineRoute({ method: 'get', path: '/api/cloud/recycle-bin', tag: TAG, summary: 'Disks in the recycle bin', access: 'cloud.read', query: S.listQuery, response: listOf(R), handler: ({ actor, query }) => svc.recycleBin(actor, query) }),
     op('post', '/api/cloud/recycle-bin/:id/restore', 'Restore a disk from the recycle bin', 'disk.restored', empty, ({ actor, params }) => st.restore(actor, params.id)),
-    op('delete', '/api/cloud/recycle-bin/:id', 'Purge a disk from the recycle bin now (crypto-erase)', 'disk.purged', undefined, ({ actor, params }) => st.purgeNow(actor, params.id), 204),
+    op('delete', '/api/cloud/recycle-bin/:id', 'Purge a disk from the recycle bin now (volume, snapshots and its data key)', 'disk.purged', undefined, ({ actor, params }) => st.purgeNow(actor, params.id), 204),
     op('post', '/api/cloud/snapshots', 'Create a snapshot of a disk', 'snapshot.created', S.createSnapshot, ({ actor, body }) => st.createSnapshot(actor, body), 201),
     op('post', '/api/cloud/snapshots/:id/rollback', 'Roll a disk back to this snapshot', 'disk.rolled_back', empty, ({ actor, params }) => st.rollback(actor, params.id)),
     del('snapshots', 'a snapshot', 'snapshot.deleted', st.deleteSnapshot),

@@ -13,7 +13,8 @@ import type { AclProviderState } from './driver/cloud-driver';
 const PRIVATE4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
 export const ACL_COLUMNS = ['direction', 'priority', 'action', 'protocol', 'source', 'destination', 'destinationPort', 'description'] as const;
 
-const sgRuleDesc = (r: SgRuleInput) => ({
+/** A security-group rule as the 等保 policies read it (admission, and the isolation check of cloud-evidence.ts). */
+export const sgRuleDesc = (r: SgRuleInput) => ({
   type: T.secGroupRule,
   name: 'rule',
   props: { direction: r.direction, protocol: r.protocol === 'any' ? undefined : r.protocol, portRangeMin: r.portMin ?? undefined, portRangeMax: r.portMax ?? undefined, remoteIpPrefix: r.remoteIpPrefix ?? undefined, description: r.description },

@@ -3,10 +3,11 @@ import type { AccountService } from './account-service';
 import type { IdentityDal } from './identity-dal';
 import { mfaRequiredFor } from './identity-fns';
 import { ROLES, SEPARATED_ROLES, type RoleName } from './identity-roles';
+import { rbacCheck } from './identity-rbac-evidence';
 
 const STALE_DAYS = 90;
 
-/** Identity's checks for the compliance room: password and lockout policy, MFA, accounts, 三员分立. */
+/** Identity's checks for the compliance room: password and lockout policy, MFA, accounts, 三员分立, RBAC. */
 export function identityEvidenceSource(deps: { accounts: Pick<AccountService, 'getPolicy'>; dal: Pick<IdentityDal, 'listAccounts'> }): EvidenceSource {
   async function allAccounts() {
     const out = [];
@@ -132,6 +133,7 @@ export function identityEvidenceSource(deps: { accounts: Pick<AccountService, 'g
           };
         },
       },
+      rbacCheck({ accounts: allAccounts }),
     ],
   });
 }

@@ -44,7 +44,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Security administrator',
     scope: 'platform',
     mfaRequired: true,
-    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.acl_manage', 'bastion.session_read', 'bastion.session_kill', 'dbaudit.read', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
+    permissions: ['log_audit.read', 'log_audit.alert_manage', 'log_audit.source_manage', 'log_audit.rule_manage', 'log_audit.parser_manage', 'log_audit.retention_manage', 'bastion.read', 'bastion.rule_manage', 'bastion.acl_manage', 'bastion.session_read', 'bastion.session_kill', 'dbaudit.read', 'account.read', 'account.unlock', 'account.restrict', 'account.reset_mfa', 'security_policy.read', 'security_policy.update', 'tenant.read', 'compliance.read', 'compliance.manual_verdict', 'compliance.run', 'compliance.export', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'ferry.read', 'crypto.read'],
   },
   auditadmin: {
     zh: '审计管理员',
@@ -59,7 +59,7 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Tenant administrator',
     scope: 'tenant',
     mfaRequired: true,
-    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'compliance.read'],
+    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'compliance.read', 'compliance.manual_verdict'],
   },
   'tenant-member': {
     zh: '租户成员',
@@ -80,7 +80,8 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Assessor',
     scope: 'platform',
     mfaRequired: false,
-    permissions: ['compliance.read', 'compliance.export', 'security_policy.read', 'crypto.read', 'ca.read', 'ferry.read'],
+    // Reads everything, records its own 测评结论 (compliance.assess) but never evidence or platform settings.
+    permissions: ['compliance.read', 'compliance.export', 'compliance.assess', 'security_policy.read', 'crypto.read', 'ca.read', 'ferry.read'],
   },
 };
 

@@ -6,7 +6,8 @@ const ALIAS = 'cloud-disks';
 
 /**
  * The cloud's disk keys on the KMS: one master key per tenant (alias `cloud-disks`), one data key per disk
- * (resource `disk:<id>`). Purging a disk destroys its data key — the crypto-erase the seed asks for.
+ * (resource `disk:<id>`). Purging a disk destroys its data key; it becomes a crypto-erase once the volume backend encrypts with that key
+ * (not yet: see docs/cloud.md).
  */
 export function kmsDiskKeys(kms: Pick<KmsService, 'list' | 'create' | 'createDataKey' | 'listDataKeys' | 'destroyDataKey'>): DataKeyEraser {
   const actor = systemActor('cloud-disk-keys');
@@ -16,7 +17,8 @@ export function kmsDiskKeys(kms: Pick<KmsService, 'list' | 'create' | 'createDat
     const cached = masterKeys.get(tenantId);
     if (cached) return cached;
     const found = (await kms.list(actor, { offset: 0, limit: 50, q: ALIAS, tenantId })).items.find((k) => k.alias === ALIAS && k.state === 'enabled');
-    const id = found?.id ?? (await kms.create(actor, { alias: ALIAS, tenantId, origin: 'kms', description: '云硬盘数据密钥的主密钥 (master key of the tenant’s disk data keys)' })).id;
+    // Rotated yearly so the key's lifetime is bounded (密评 key management); older versions still unwrap old data keys.
+    const id = found?.id ?? (await kms.create(actor, { alias: ALIAS, tenantId, origin: 'kms', rotationDays: 365, description: '云硬盘数据密钥的主密钥 (master key of the tenant’s disk data keys)' })).id;
     masterKeys.set(tenantId, id);
     return id;
   }
@@ -28,6 +30,15 @@ export function kmsDiskKeys(kms: Pick<KmsService, 'list' | 'create' | 'createDat
     async destroyDataKey({ diskId }) {
       const keys = await kms.listDataKeys(actor, { resource: `disk:${diskId}`, offset: 0, limit: 50 });
       for (const k of keys.items) await kms.destroyDataKey(actor, k.id);
+    },
+    async diskKeyStates(diskIds) {
+      const out: Record<string, 'active' | 'destroyed' | 'missing'> = {};
+      for (const diskId of diskIds) {
+        const keys = (await kms.listDataKeys(actor, { resource: `disk:${diskId}`, offset: 0, limit: 50 })).items;
+        // One live key is enough to read the disk: it counts as erased only when every key is destroyed.
+        out[diskId] = keys.length === 0 ? 'missing' : keys.some((k) => k.state !== 'destroyed') ? 'active' : 'destroyed';
+      }
+      return out;
     },
   };
 }

@@ -37,5 +37,8 @@ test('the child-process planner returns the real plan of a stack', async (t) => 
   t.is(plan.stack, 'dev');
   t.true(plan.resources.length > 10);
   t.true(plan.zones.every((z) => typeof z.fits === 'boolean'));
+  // The rule dumps need every resource's properties, not only the key line `yiyun plan --json` prints.
+  t.true(plan.resources.some((r) => r.type === 'openstack:networking/secGroupRule:SecGroupRule' && typeof r.props?.direction === 'string'));
+  t.true((plan.zones[0]!.tiers ?? []).length > 0);
   await t.throwsAsync(() => planInChildProcess(path.resolve(__dirname, '../..'))('no-such-stack'));
 });

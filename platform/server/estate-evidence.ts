@@ -1,31 +1,29 @@
 import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome } from '../../compliance';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { PlanResult } from '../../infra/plan/plan';
 import { rules } from '../../policies';
+import { estateFactChecks } from './estate-checks';
+import type { PlanSummary } from './estate-facts';
+
+export type { PlanSummary } from './estate-facts';
 
 /** Items another check already judges (the audit chain): the estate must not overrule them. */
 const OWNED_ELSEWHERE = new Set(['L3-CES1-14']);
 
-/** What the checks read of a plan (the shape of `yiyun plan --json`). */
-export type PlanSummary = Pick<PlanResult, 'stack' | 'violations'> & {
-  zones: Array<Pick<PlanResult['zones'][number], 'zone' | 'capacity' | 'declared' | 'fits'>>;
-  resources: Array<{ type: string; name: string; zone?: string }>;
-};
-
 /**
  * Plans a stack in a child process: planning is seconds of synchronous CPU under Pulumi's mocks, which would
- * stall the server's event loop (and every other check's timer) if run in-process.
+ * stall the server's event loop (and every other check's timer) if run in-process. The child prints the whole
+ * plan result (redacted props included), which the rule dumps need; `yiyun plan --json` keeps only key properties.
  */
 export function planInChildProcess(repoRoot: string): (stack: string) => Promise<PlanSummary> {
   return (stack) =>
     new Promise((resolve, reject) => {
       execFile(
         process.execPath,
-        ['--import=tsx', path.join(repoRoot, 'infra/plan/plan-main.ts'), '--stack', stack, '--json'],
+        ['--import=tsx', path.join(repoRoot, 'platform/server/estate-plan-main.ts'), '--stack', stack],
         { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024, timeout: 170_000 },
         (err, stdout) => {
-          // Exit 2 (violations or over capacity) still prints the plan; only an unparseable answer is an error.
+          // A plan with violations or over capacity is still a plan; only a failed or unparseable answer is an error.
           try {
             resolve(JSON.parse(stdout) as PlanSummary);
           } catch {
@@ -36,16 +34,28 @@ export function planInChildProcess(repoRoot: string): (stack: string) => Promise
     });
 }
 
-/** The estate's checks: what `yiyun plan` declares for both zones, its policy results and its capacity. */
+/**
+ * The estate's checks: what `yiyun plan` declares for both zones, its policy results and its capacity, and the
+ * dumps built on the same plans (security groups, ACLs, zones, management network, backups, redundancy, replicas,
+ * images, inventory; see estate-checks.ts).
+ */
 export function estateEvidenceSource(plan: (stack: string) => Promise<PlanSummary>, stacks = ['liangcheng-dmz', 'liangcheng-internet']): EvidenceSource {
-  let cached: { at: number; plans: PlanSummary[] } | null = null;
-  // Both checks read the same plans; planning is seconds of CPU, so one run serves a whole check run.
-  async function plans(now: Date): Promise<PlanSummary[]> {
-    if (cached && now.getTime() - cached.at < 60_000) return cached.plans;
-    const out: PlanSummary[] = [];
-    for (const s of stacks) out.push(await plan(s));
-    cached = { at: now.getTime(), plans: out };
-    return out;
+  let cached: { at: number; plans: Promise<PlanSummary[]> } | null = null;
+  // Every check reads the same plans; planning is seconds of CPU, so one run serves a whole check run. The promise
+  // is cached (not its value) because the runner starts several checks at once; a failed plan is not kept.
+  function plans(now: Date): Promise<PlanSummary[]> {
+    if (cached && Math.abs(now.getTime() - cached.at) < 60_000) return cached.plans;
+    const run = (async () => {
+      const out: PlanSummary[] = [];
+      for (const s of stacks) out.push(await plan(s));
+      return out;
+    })();
+    const entry = { at: now.getTime(), plans: run };
+    cached = entry;
+    run.catch(() => {
+      if (cached === entry) cached = null;
+    });
+    return run;
   }
   const ruleItems = [...new Set(rules.flatMap((r) => r.dengbao))].filter((id) => !OWNED_ELSEWHERE.has(id)).sort();
 
@@ -99,6 +109,7 @@ export function estateEvidenceSource(plan: (stack: string) => Promise<PlanSummar
           };
         },
       },
+      ...estateFactChecks(plans),
     ],
   });
 }

@@ -26,6 +26,7 @@ import type { CloudService } from '../cloud';
 import { createIdentityDal, type AccountRow } from '../identity';
 import { ipAllowed, timeAllowed } from '../identity/login-restrictions-fns';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../identity/password-fns';
+import { bastionEvidenceSource, type OperatorFactor } from './bastion-evidence';
 import type { BaseServices, RoomWiring } from './room';
 
 /**
@@ -129,6 +130,21 @@ function cloudVmSource(base: Pick<BaseServices, 'rooms' | 'tenants'>): () => Clo
   };
 }
 
+/** The second factor each operator holds, for the bastion's compliance check (read over the identity DAL). */
+function operatorFactors(base: Pick<BaseServices, 'db'>): (ids: readonly string[]) => Promise<OperatorFactor[]> {
+  const dal = createIdentityDal(base.db);
+  return async (ids) => {
+    const out: OperatorFactor[] = [];
+    for (const id of ids) {
+      const a = await dal.findAccountById(id);
+      if (!a) continue;
+      const enrolled = !!a.mfa_enrolled_at;
+      out.push({ accountId: a.id, loginId: a.login_id, active: a.status === 'active', secondFactor: enrolled && a.otp_token_seed_sealed ? 'sm3_otp' : enrolled && a.totp_secret_sealed ? 'totp' : null });
+    }
+    return out;
+  };
+}
+
 /** The gateway's own host key, made once and kept in the data directory (mode 600). */
 function loadOrCreateHostKey(dir: string): string {
   const file = path.join(dir, 'ssh_host_ed25519_key');
@@ -160,7 +176,12 @@ export const bastionWiring: RoomWiring = {
     let gateway: ReturnType<typeof createSshGateway> | null = null;
     return {
       routes: [...bastionRoutes(service), ...passwordRotationRoutes(rotation), ...bastionAccessRoutes(access), ...cloudAssetRoutes(vmAssets), ...bastionReportRoutes(createBastionReports({ db: base.db, audit: base.audit }))],
-      exports: { bastion: service, bastionAccess: access, bastionVmAssets: vmAssets },
+      exports: {
+        bastion: service,
+        bastionAccess: access,
+        bastionVmAssets: vmAssets,
+        evidence: bastionEvidenceSource({ dal, access, recordingsDir, gatewayPort: base.settings.YIYUN_BASTION_SSH_PORT, factors: operatorFactors(base) }),
+      },
       async start() {
         rotation.start();
         // The tenant cloud's VMs become assets (and deleted ones retire) within one pass of this timer.

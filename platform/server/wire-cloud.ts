@@ -3,7 +3,10 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { readEstateConfig } from '../../infra/config/load-config';
 import { defaultPolicyContext, type ZoneAddress } from '../../policies';
+import { systemActor } from '../../core/authz';
 import { cloudModule, cloudRoutes, createCloudService, type DataKeyEraser } from '../cloud';
+import { cloudEvidenceSource } from '../cloud/cloud-evidence';
+import { tenantsEvidenceSource } from '../tenants/tenants-evidence';
 import { createCloudDal } from '../cloud/cloud-dal';
 import type { CloudDriver, RegionSeed } from '../cloud/driver/cloud-driver';
 import { createEmbeddedDriver, embeddedModule } from '../cloud/driver/embedded/embedded-driver';
@@ -104,7 +107,21 @@ export const cloudWiring: RoomWiring = {
       stop: async () => {
         for (const t of timers) clearInterval(t);
       },
-      exports: { cloud },
+      exports: {
+        cloud,
+        evidence: [
+          cloudEvidenceSource(cloud),
+          tenantsEvidenceSource({
+            tenants: base.tenants,
+            usage: (tenantId) => cloud.quota(systemActor('compliance-tenants'), tenantId),
+            // A zone whose driver reports no capacity (OpenStack without the admin view) cannot be compared.
+            capacity: async (zone) => {
+              const c = (await drivers.get(zone)?.describe())?.capacity;
+              return c && c.vcpus > 0 ? { vcpus: c.vcpus, ramGb: c.ramGb } : null;
+            },
+          }),
+        ],
+      },
     };
   },
 };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDbAuditService, createMysqlProxy, createPgProxy, createRoutineSource, dbauditModule, dbauditRoutes } from '../../security/dbaudit';
 import { createDbAuditReports, dbauditReportRoutes } from '../../security/dbaudit/reports';
+import { dbauditEvidenceSource } from './dbaudit-evidence';
 import type { RoomWiring } from './room';
 
 const hostPort = (s: string) => {
@@ -34,7 +35,10 @@ export const dbauditWiring: RoomWiring = {
     let myProxy: ReturnType<typeof createMysqlProxy> | null = null;
     return {
       routes: [...dbauditRoutes(service), ...dbauditReportRoutes(createDbAuditReports({ db: base.db, audit: base.audit }))],
-      exports: { dbaudit: service },
+      exports: {
+        dbaudit: service,
+        evidence: dbauditEvidenceSource({ service, proxies: { postgresql: base.settings.YIYUN_DBAUDIT_PG_LISTEN ?? null, mysql: base.settings.YIYUN_DBAUDIT_MYSQL_LISTEN ?? null }, upstreamTls: base.settings.YIYUN_DBAUDIT_UPSTREAM_TLS }),
+      },
       async start() {
         const listen = base.settings.YIYUN_DBAUDIT_PG_LISTEN;
         const myListen = base.settings.YIYUN_DBAUDIT_MYSQL_LISTEN;

@@ -5,6 +5,7 @@ import { openDatabase, runMigrations } from '../../core/db';
 import type { Logger } from '../../core/log';
 import { createLogAudit, directoryStore, logAuditModule, logAuditRoutes, sftpStore, type ListenerOptions, type LogAudit, type RemoteStore } from '../../security/audit';
 import type { RoomWiring } from './room';
+import { estateBoundaryDevices } from './log-audit-evidence-deps';
 import { logAuditEvidenceSource } from './security-evidence';
 
 /** The listener options the settings describe (unset ports stay off). */
@@ -69,7 +70,10 @@ export const logAuditWiring: RoomWiring = {
         await la.start(logAuditListenerOptions(base.settings));
       },
       stop: () => la.stop(),
-      exports: { logAudit: la, evidence: logAuditEvidenceSource(la.retention) },
+      exports: {
+        logAudit: la,
+        evidence: logAuditEvidenceSource({ retention: la.retention, sources: la.sources, rules: la.rules, alerts: la.alerts, search: la.search, boundaryDevices: estateBoundaryDevices(base.settings), archive: base.settings.YIYUN_LOG_ARCHIVE_SFTP ? 'sftp' : 'directory' }),
+      },
     };
   },
 };

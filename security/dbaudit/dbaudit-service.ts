@@ -355,6 +355,10 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
       const { rows, total } = await dal.listConnections(q);
       return { items: rows.map((r) => ({ id: r.id, engine: r.engine, srcIp: r.src_ip, srcPort: r.src_port, dstIp: r.dst_ip, dstPort: r.dst_port, dbUser: r.db_user, dbName: r.db_name, clientProgram: r.client_program, clientTls: r.client_tls, upstreamTls: r.upstream_tls, authOk: r.auth_ok, authError: r.auth_error, startedAt: r.started_at, endedAt: r.ended_at })), total };
     },
+    /** Recorded statements, connections and alerts since a moment, and the recorder's losses (for the compliance check). */
+    async recordSummary(since: Date) {
+      return { ...(await dal.recordSummary(since)), recorder: { queued: queue.length, dropped, ...counters } };
+    },
     async listRoutines(q: { offset: number; limit: number }) {
       const { rows, total } = await dal.listRoutines(q);
       return { items: rows.map((r) => ({ engine: r.engine, database: r.db_name, name: r.name, language: r.language, tables: r.tables, learnedAt: r.learned_at })), total };

@@ -12,11 +12,12 @@ const { shot, clear } = screenshots('compliance');
 
 /**
  * The compliance room in the console, the way an assessor (测评机构) meets it: `yiyun serve` over a fresh
- * PostgreSQL database, the system administrator creates a security administrator and an assessor through the
- * API, the security administrator weakens the password policy and runs the checks (so L3-CES1-01 turns 不符合),
+ * PostgreSQL database (which runs the checks once by itself at start-up), the system administrator creates a
+ * security administrator and an assessor through the API, the security administrator weakens the password policy
+ * and runs the checks (so L3-CES1-01 turns 不符合),
  * then chromium logs in as the assessor: dashboard with the score, the item list
  * filtered by 不符合, one item with its evidence (a file downloaded), the evidence pack exported and opened as a
- * zip with its manifest — and no 'record verdict' or 'run checks' action anywhere. Finally the security
+ * zip with its manifest — and no 'record verdict' (evidence) or 'run checks' action anywhere, only the 测评结论. Finally the security
  * administrator records a manual verdict with an uploaded file through the form and runs the checks from the
  * dashboard.
  */
@@ -54,7 +55,8 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     });
   };
   try {
-    server = await startServer(dbUrl(dbName), 'cmp');
+    // As deployed: the checks run by themselves at start-up (the harness turns that off for the other suites).
+    server = await startServer(dbUrl(dbName), 'cmp', { env: { YIYUN_COMPLIANCE_ON_START: 'true' } });
     const base = server.base;
     mark('server ready');
 
@@ -73,8 +75,11 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     // 2. The security administrator weakens the password policy and runs the checks (platform/identity's own test
     //    proves the pass → fail turn and the score drop; here one run is enough to have a 不符合 item).
     t.is((await secClient.patch('/api/security-policy', { passwordMaxAgeDays: 365 })).status, 200);
+    // The start-up run may still be going: "run now" waits for it, then runs afresh (so the weakened policy shows).
     const run = await secClient.post('/api/compliance/runs');
     t.is(run.status, 201, JSON.stringify(run.body));
+    const runs = (await secClient.get('/api/compliance/runs')).body.items as Array<{ trigger: string; status: string; actor: string }>;
+    t.deepEqual(runs.map((r) => [r.trigger, r.status, r.actor]).reverse(), [['startup', 'done', 'system:compliance-startup'], ['manual', 'done', 'secops01']], 'the start-up run needed no click');
     const overview = (await secClient.get('/api/compliance/overview')).body;
     const failing = (await secClient.get('/api/compliance/items?verdict=fail&limit=500')).body as { items: Array<{ id: string }>; total: number };
     t.true(failing.items.some((i) => i.id === 'L3-CES1-01'), 'L3-CES1-01 is 不符合');
@@ -105,7 +110,7 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     t.is(Number(await score.getAttribute('data-score')), overview.dengbao.score, 'the dashboard shows the API score');
     t.is((await page.locator('[data-testid="dengbao-grade"]').textContent())?.trim(), overview.dengbao.grade);
     t.is(await page.locator('[data-testid="dengbao-categories"] [data-testid="score-bar"]').count(), 10, 'ten 安全类 bars');
-    t.is(await page.locator('[data-testid="dengbao-trend"]').getAttribute('data-points'), '1', 'the trend has the run');
+    t.is(await page.locator('[data-testid="dengbao-trend"]').getAttribute('data-points'), '2', 'the trend has the start-up run and the manual one');
     t.true((await page.locator('[data-testid="dengbao-drag"] [data-testid="drag-row"]').count()) > 0, 'items dragging the score are listed');
     t.is((await page.locator('[data-testid="count-dengbao-l3-fail"]').textContent())?.replace(/\D/g, ''), String(overview.dengbao.counts.fail));
     t.is(await page.locator('[data-testid="compliance-run"]').count(), 0, 'the assessor cannot run the checks');
@@ -139,7 +144,8 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
     const evidence = page.locator('[data-testid="item-evidence"]');
     await evidence.locator('[data-testid="check-result"]').first().waitFor();
     t.regex((await evidence.locator('[data-testid="evidence-data"]').first().textContent()) ?? '', /passwordMaxAgeDays|365/, 'the policy evidence is shown');
-    t.is(await page.locator('[data-testid="compliance-record-verdict"]').count(), 0, 'no record-verdict action for the assessor');
+    t.is(await page.locator('[data-testid="compliance-record-verdict"]').count(), 0, 'no record-verdict (evidence) action for the assessor');
+    t.is(await page.locator('[data-testid="compliance-record-conclusion"]').count(), 1, 'the assessor may record a 测评结论');
     const fileLinks = evidence.locator('[data-testid="evidence-file"]');
     if ((await fileLinks.count()) > 0) {
       const [dl] = await Promise.all([page.waitForEvent('download'), fileLinks.first().click()]);
@@ -214,9 +220,9 @@ test.serial('compliance console: an assessor sees the scores and evidence read-o
 
     // 9. The security administrator runs the checks from the dashboard: a second point joins the trend.
     await sp.getByRole('menuitem', { name: '合规总览' }).click();
-    await sp.locator('[data-testid="dengbao-trend"][data-points="1"]').waitFor();
+    await sp.locator('[data-testid="dengbao-trend"][data-points="2"]').waitFor();
     await sp.click('[data-testid="compliance-run"]');
-    await sp.locator('[data-testid="dengbao-trend"][data-points="2"]').waitFor({ timeout: 90_000 });
+    await sp.locator('[data-testid="dengbao-trend"][data-points="3"]').waitFor({ timeout: 90_000 });
     t.is(await sp.locator('[data-testid="compliance-run"]').isEnabled(), true);
     await shot(sp, '16-dashboard-secadmin');
     await secCtx.close();

@@ -143,6 +143,9 @@ export async function startServer(databaseUrl: string | null, tag = 'e2e', optio
     YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
     YIYUN_RATE_LIMIT_PER_MINUTE: '100000',
     YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    // Background compliance runs only where a test asks for them (the compliance e2e does): see test-server.ts.
+    YIYUN_COMPLIANCE_ON_START: 'false',
+    YIYUN_COMPLIANCE_INTERVAL: '0',
   };
   delete env.YIYUN_CONSOLE_DIR;
   if (databaseUrl === null) delete env.DATABASE_URL;

@@ -20,6 +20,10 @@ export async function startTestServer(kind: DatabaseKind, env: Record<string, st
     YIYUN_ADMIN_PASSWORD: ADMIN_PASSWORD,
     YIYUN_RATE_LIMIT_PER_MINUTE: '100000',
     YIYUN_LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    // No background compliance runs unless a test asks: the estate check plans both zones (seconds of CPU each) and
+    // a run nobody awaits would race the test's own runs. compliance-runtime.test.ts turns them on.
+    YIYUN_COMPLIANCE_ON_START: 'false',
+    YIYUN_COMPLIANCE_INTERVAL: '0',
     ...env,
   });
   const database = await createTestDatabase(kind);

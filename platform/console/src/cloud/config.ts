@@ -27,7 +27,7 @@ export const CLOUD_RESOURCES = {
   snapshots: cloud('snapshots', ['diskId', 'name', 'description']),
   backups: cloud('backups', ['sourceType', 'sourceId', 'name', 'mode']),
   'backup-policies': cloud('backup-policies', ['name', 'mode', 'intervalHours', 'retentionDays', 'targets', 'enabled']),
-  // Deleting from the recycle bin purges (crypto-erases) the disk now.
+  // Deleting from the recycle bin purges the disk now.
   'recycle-bin': { ...LIST, path: '/api/cloud/recycle-bin' },
   orders: { path: '/api/cloud/orders', sortable: [], filters: ['status', 'kind'], paged: true },
 };

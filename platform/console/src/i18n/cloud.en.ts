@@ -202,7 +202,7 @@ export const cloudEn = {
       filters: { q: 'Search by name' },
       actions: { restore: 'Restore', purge: 'Purge now', purge_confirm: 'Purge the disk %{name} now? Its data key is destroyed: this cannot be undone.' },
       notifications: { restored: 'Disk restored', purged: 'Disk purged' },
-      hint: 'Deleted disks are kept here for at least 7 days and can be restored; after that a scheduled job purges them (crypto-erase).',
+      hint: 'Deleted disks are kept here for at least 7 days and can be restored; after that a scheduled job purges them (volume, snapshots and the disk’s data key).',
     },
     orders: {
       name: 'Order |||| Orders',

@@ -25,8 +25,9 @@ const ACCESS: Record<string, Record<string, string | readonly string[] | null>> 
   audit: { list: 'audit.read', show: 'audit.read', verify: 'audit.verify' },
   'security-policy': { read: 'security_policy.read', update: 'security_policy.update' },
   tokens: { list: null, create: null, delete: null },
-  // compliance/compliance-routes.ts: running the checks changes the dashboard, so it needs more than read.
-  compliance: { list: 'compliance.read', show: 'compliance.read', dashboard: 'compliance.read', record_verdict: 'compliance.manual_verdict', run: 'compliance.manual_verdict', export: 'compliance.export' },
+  // compliance/compliance-routes.ts: running the checks changes the dashboard, so it needs more than read; the
+  // assessor's 测评结论 (conclude) is its own permission beside the operator's evidence (record_verdict).
+  compliance: { list: 'compliance.read', show: 'compliance.read', dashboard: 'compliance.read', record_verdict: 'compliance.manual_verdict', conclude: 'compliance.assess', run: 'compliance.run', export: 'compliance.export' },
   // security/audit/log-audit-routes.ts
   'log-alerts': { list: 'log_audit.read', show: 'log_audit.read', manage: 'log_audit.alert_manage' },
   'log-sources': { list: 'log_audit.read', show: 'log_audit.read', create: 'log_audit.source_manage', edit: 'log_audit.source_manage', delete: 'log_audit.source_manage', rotate_token: 'log_audit.source_manage' },

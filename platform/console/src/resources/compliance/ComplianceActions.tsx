@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useNotify, useTranslate } from 'react-admin';
 import { usePerms } from '../../components/usePerms';
 import { saveBlob } from '../../api/download';
-import { exportPack, runChecksNow, type ExportProgress } from './complianceApi';
+import { exportPack, getExportProgress, runChecksNow, type ExportProgress } from './complianceApi';
 import { formatBytes } from './ComplianceFields';
 
 /** Seconds since `since` (null: not running), ticking once a second. */
@@ -19,7 +19,7 @@ function useElapsed(since: number | null): number {
   return since === null ? 0 : Math.max(0, Math.round((now - since) / 1000));
 }
 
-/** Runs every registered check now (POST /api/compliance/runs); needs compliance.manual_verdict. */
+/** Runs every registered check now (POST /api/compliance/runs); needs compliance.run. */
 export const RunChecksButton = ({ onDone }: { onDone(): void }) => {
   const { can } = usePerms();
   const translate = useTranslate();
@@ -51,8 +51,8 @@ export const RunChecksButton = ({ onDone }: { onDone(): void }) => {
 
 /**
  * Generates the signed evidence pack on the server and downloads the zip (POST /api/compliance/export);
- * needs compliance.export. The server answers only when the pack is complete, so the button shows the time
- * spent generating, then the download's progress.
+ * needs compliance.export. The server answers only when the pack is complete, so the button shows the server's
+ * phase (polled) and the time spent, then the download's progress.
  */
 export const ExportButton = () => {
   const { can } = usePerms();
@@ -62,7 +62,23 @@ export const ExportButton = () => {
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const abort = useRef<AbortController | null>(null);
   const elapsed = useElapsed(since);
+  const [phase, setPhase] = useState<{ phase: string; done: number; total: number } | null>(null);
   useEffect(() => () => abort.current?.abort(), []);
+  // While the server builds the pack, its phase comes from GET /api/compliance/export/progress once a second.
+  useEffect(() => {
+    if (since === null) return;
+    const ac = new AbortController();
+    const t = setInterval(() => {
+      getExportProgress(ac.signal)
+        .then((p) => setPhase(p.active && p.phase ? { phase: p.phase, done: p.done, total: p.total } : null))
+        .catch(() => undefined);
+    }, 1000);
+    return () => {
+      clearInterval(t);
+      ac.abort();
+      setPhase(null);
+    };
+  }, [since]);
   if (!can('compliance', 'export')) return null;
 
   const start = async () => {
@@ -93,7 +109,9 @@ export const ExportButton = () => {
           <Typography variant="caption" color="text.secondary">
             {progress?.phase === 'downloading'
               ? translate('resources.compliance.export.downloading', { received: formatBytes(progress.received), percent: pct ?? '…' })
-              : translate('resources.compliance.export.generating', { seconds: elapsed })}
+              : phase
+                ? translate('resources.compliance.export.phase', { phase: translate(`resources.compliance.export.phases.${phase.phase}`), done: phase.done, total: phase.total, seconds: elapsed })
+                : translate('resources.compliance.export.generating', { seconds: elapsed })}
           </Typography>
         </Box>
       )}

@@ -228,7 +228,7 @@ export const ComplianceDashboard = () => {
         </Grid>
         <Grid size={{ xs: 12, md: 6 }}>
           <SectionCard title="resources.compliance.dashboard.trend_dengbao">
-            <TrendChart points={d.trend} bands={[70, 80, 90]} testId="dengbao-trend" />
+            <TrendChart points={d.trend} bands={d.bands.map((b) => b.minScore)} testId="dengbao-trend" />
           </SectionCard>
         </Grid>
         <Grid size={{ xs: 12, lg: 7 }}>
@@ -245,7 +245,7 @@ export const ComplianceDashboard = () => {
               />
             </SectionCard>
             <SectionCard title="resources.compliance.dashboard.trend_miping">
-              <TrendChart points={m.trend} bands={[60]} testId="miping-trend" />
+              <TrendChart points={m.trend} bands={[m.passScore]} testId="miping-trend" />
             </SectionCard>
           </Stack>
         </Grid>

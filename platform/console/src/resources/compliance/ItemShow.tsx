@@ -67,6 +67,7 @@ const ManualCard = ({ m }: { m: ManualVerdict }) => {
         <Stack direction="row" spacing={1} alignItems="center" useFlexGap flexWrap="wrap" sx={{ mb: 1 }}>
           <VerdictChip verdict={m.verdict} />
           {m.risk && <RiskChip risk={m.risk} />}
+          <Chip size="small" variant="outlined" label={translate(`resources.compliance.evidence.kind.${m.kind}`)} data-testid="manual-kind" data-kind={m.kind} />
           <Typography variant="caption" color="text.secondary">
             {translate('resources.compliance.evidence.recorded_by', { who: m.recordedBy })} · <DateTimeText value={m.recordedAt} />
           </Typography>
@@ -152,6 +153,7 @@ const ItemDetails = () => {
             <Stack spacing={1} alignItems="flex-end">
               <VerdictChip verdict={r.verdict} size="medium" testId="item-verdict" />
               <ManualVerdictButton item={r} />
+              <ManualVerdictButton item={r} mode="conclusion" />
             </Stack>
           </CardContent>
         </Card>

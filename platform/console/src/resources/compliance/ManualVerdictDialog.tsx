@@ -22,7 +22,7 @@ import { choicesOf } from '../../components/choices';
 import { FormDialog } from '../../components/FormDialog';
 import { FormGrid } from '../../components/Section';
 import { usePerms } from '../../components/usePerms';
-import { fileToBase64, MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, recordVerdict } from './complianceApi';
+import { fileToBase64, MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, recordConclusion, recordVerdict } from './complianceApi';
 import { formatBytes } from './ComplianceFields';
 import { RISKS, VERDICTS, type AssessedObject, type ComplianceItem, type ManualVerdictBody, type Risk, type Verdict } from './types';
 
@@ -55,16 +55,18 @@ async function bodyOf(values: FormValues): Promise<ManualVerdictBody> {
 
 /**
  * The manual-evidence form: a verdict with a note, the risk of a finding, evidence files, and for 密评 units the
- * assessed objects (D / A / K). Needs compliance.manual_verdict (secadmin); assessors and others never see it.
- * Recording is audited by the server (compliance.verdict_recorded).
+ * assessed objects (D / A / K). `evidence` needs compliance.manual_verdict (secadmin, a tenant admin on its own
+ * items); `conclusion` is the assessor's 测评结论 (compliance.assess): the same form without files. Recording is
+ * audited by the server (compliance.verdict_recorded / compliance.conclusion_recorded).
  */
-export const ManualVerdictButton = ({ item }: { item: ComplianceItem }) => {
+export const ManualVerdictButton = ({ item, mode = 'evidence' }: { item: ComplianceItem; mode?: 'evidence' | 'conclusion' }) => {
   const { can } = usePerms();
   const translate = useTranslate();
   const notify = useNotify();
   const refresh = useRefresh();
   const [open, setOpen] = useState(false);
-  if (!can('compliance', 'record_verdict')) return null;
+  const conclusion = mode === 'conclusion';
+  if (!can('compliance', conclusion ? 'conclude' : 'record_verdict')) return null;
   const isMiping = item.catalogue === 'miping-l3';
   const tooBig = (files: FormValues['files']) => {
     const big = (files ?? []).find((f) => f?.rawFile && f.rawFile.size > MAX_UPLOAD_BYTES);
@@ -72,8 +74,8 @@ export const ManualVerdictButton = ({ item }: { item: ComplianceItem }) => {
   };
   return (
     <>
-      <Button size="small" variant="contained" startIcon={<GavelIcon />} onClick={() => setOpen(true)} data-testid="compliance-record-verdict">
-        {translate('resources.compliance.actions.record_verdict')}
+      <Button size="small" variant="contained" startIcon={<GavelIcon />} onClick={() => setOpen(true)} data-testid={conclusion ? 'compliance-record-conclusion' : 'compliance-record-verdict'}>
+        {translate(conclusion ? 'resources.compliance.actions.record_conclusion' : 'resources.compliance.actions.record_verdict')}
       </Button>
       <FormDialog<FormValues>
         open={open}
@@ -82,7 +84,11 @@ export const ManualVerdictButton = ({ item }: { item: ComplianceItem }) => {
         onClose={() => setOpen(false)}
         testId="verdict-dialog"
         onSubmit={async (values) => {
-          await recordVerdict(item.id, await bodyOf(values));
+          const body = await bodyOf(values);
+          if (conclusion) {
+            const { files: _files, ...rest } = body;
+            await recordConclusion(item.id, rest);
+          } else await recordVerdict(item.id, body);
           notify('resources.compliance.notifications.verdict_recorded', { type: 'success', messageArgs: { id: item.id } });
           refresh();
         }}
@@ -103,9 +109,11 @@ export const ManualVerdictButton = ({ item }: { item: ComplianceItem }) => {
           validate={[required(), minLength(2), maxLength(4000)]}
           helperText="resources.compliance.verdict_form.note_help"
         />
-        <FileInput source="files" label="resources.compliance.verdict_form.files" multiple validate={tooBig} helperText="resources.compliance.verdict_form.files_help">
-          <FileField source="src" title="title" />
-        </FileInput>
+        {!conclusion && (
+          <FileInput source="files" label="resources.compliance.verdict_form.files" multiple validate={tooBig} helperText="resources.compliance.verdict_form.files_help">
+            <FileField source="src" title="title" />
+          </FileInput>
+        )}
         {isMiping && (
           <ArrayInput source="objects" label="resources.compliance.verdict_form.objects">
             <SimpleFormIterator inline disableReordering>

@@ -10,12 +10,20 @@ import type { ManualVerdictBody, Overview, RunSummary } from './types';
 /** compliance.read: both scores, conclusion, categories, the items dragging the score and the trend. */
 export const getOverview = (signal?: AbortSignal) => api<Overview>('GET', '/api/compliance/overview', { signal });
 
-/** compliance.manual_verdict: runs every registered check now (takes seconds: the estate plan is evaluated). */
+/** compliance.run: runs every registered check now (takes seconds: the estate plan is evaluated). */
 export const runChecksNow = () => api<RunSummary>('POST', '/api/compliance/runs');
 
 /** compliance.manual_verdict: a verdict with its note and evidence files (base64 in the body). */
 export const recordVerdict = (itemId: string, body: ManualVerdictBody) =>
   api<{ id: string; itemId: string; verdict: string; recordedAt: string }>('POST', `/api/compliance/items/${encodeURIComponent(itemId)}/verdicts`, { body });
+
+/** compliance.assess: the assessor's 测评结论 (verdict and reasoning, no files). */
+export const recordConclusion = (itemId: string, body: Omit<ManualVerdictBody, 'files'>) =>
+  api<{ id: string; itemId: string; verdict: string; recordedAt: string }>('POST', `/api/compliance/items/${encodeURIComponent(itemId)}/conclusions`, { body });
+
+/** compliance.export: the phase of this account's export in progress (polled while the server builds the pack). */
+export const getExportProgress = (signal?: AbortSignal) =>
+  api<{ active: boolean; phase: string | null; done: number; total: number; message: string }>('GET', '/api/compliance/export/progress', { signal });
 
 /** compliance.read: where an evidence file downloads from (a plain GET with the session cookie). */
 export const fileUrl = (fileId: string) => `/api/compliance/files/${encodeURIComponent(fileId)}`;

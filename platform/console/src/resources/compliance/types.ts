@@ -83,6 +83,8 @@ export type ManualVerdict = {
   objects: AssessedObject[] | null;
   recordedBy: string;
   recordedAt: string;
+  /** `operator`: self-assessment with evidence; `assessor`: the assessor's 测评结论. */
+  kind: 'operator' | 'assessor';
   files: FileRef[];
 };
 
@@ -110,6 +112,8 @@ export type Overview = {
     categories: Array<{ category: string; domain: string; score: number | null; counts: Counts }>;
     drag: Drag[];
     trend: TrendPoint[];
+    /** Conclusion bands of the scoring template (优/良/中), lowest score of each. */
+    bands: Array<{ grade: string; minScore: number }>;
   };
   miping: {
     templateId: string;
@@ -120,6 +124,8 @@ export type Overview = {
     layers: Array<{ layer: string; weight: number; score: number | null }>;
     drag: Drag[];
     trend: TrendPoint[];
+    /** The template's 密评 pass line. */
+    passScore: number;
   };
 };
 

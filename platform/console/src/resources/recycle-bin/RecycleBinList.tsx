@@ -6,7 +6,7 @@ import { DateTimeField } from '../../components/fields';
 import { BulkRunButton, listSx, NameSearch, RowActions, RunButton, SpecText, useCloud } from '../../cloud/kit';
 import type { CloudResource } from '../../cloud/types';
 
-/** Restore a disk (back to "available"), or purge it now (crypto-erase: the data cannot come back). */
+/** Restore a disk (back to "available"), or purge it now (volume, snapshots and its data key: it cannot come back). */
 const RowButtons = () => {
   const r = useRecordContext<CloudResource>();
   const dp = useCloud();

@@ -1,0 +1,36 @@
+import { sql } from 'kysely';
+import { systemActor } from '../../core/authz';
+import type { LogAudit } from '../../security/audit';
+import type { AuditEvidenceDeps } from './audit-evidence';
+import type { BaseServices } from './room';
+import { estateFlows } from './estate-flows';
+
+/**
+ * The facts audit.retention needs, read where they live: the trail's own guards (core/audit's schema), the log audit
+ * through its service (looked up when the check runs, since rooms are built in order), the archive target and the
+ * estate's gatekeeper flows from the settings.
+ */
+export function auditEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'settings' | 'rooms'>): AuditEvidenceDeps {
+  return {
+    trail: base.audit,
+    async appendOnlyGuards() {
+      const r = await sql<{ name: string }>`select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'audit' and c.relname in ('records', 'checkpoints') and not t.tgisinternal and t.tgenabled <> 'D'`.execute(base.db);
+      return r.rows.map((x) => x.name);
+    },
+    async copies() {
+      const la = base.rooms.get('log-audit')?.exports?.logAudit as LogAudit | undefined;
+      const actor = systemActor('compliance');
+      let logAudit: { retentionDays: number; lastIngestAt: Date | null } | null = null;
+      if (la) {
+        const [ret, src] = await Promise.all([la.retention.get(actor), la.sources.list(actor, { offset: 0, limit: 10, q: 'yiyun audit trail' })]);
+        const internal = src.items.find((s) => s.kind === 'yiyun');
+        logAudit = { retentionDays: ret.retentionDays, lastIngestAt: internal?.lastSeenAt ?? null };
+      }
+      const { flows, zoneOfStack } = estateFlows();
+      const short = zoneOfStack.get(base.settings.YIYUN_ZONE) ?? base.settings.YIYUN_ZONE;
+      const ferry = flows.list().find((f) => f.from === short && /audit/.test(f.id));
+      return { logAudit, archive: base.settings.YIYUN_LOG_ARCHIVE_SFTP ? 'sftp' : 'directory', ferryFlow: ferry?.id ?? null };
+    },
+  };
+}
