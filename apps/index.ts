@@ -3,4 +3,4 @@
 export * from './catalogue/catalogue-schema';
 export { CATALOGUE, CATALOGUE_INPUT, catalogueEntry } from './catalogue/catalogue';
 export * from './components/clinical-app-plan';
-export { ClinicalApp, type ClinicalAppArgs, type LogAuditTarget } from './components/clinical-app';
+export { ClinicalApp, GRADE_LABEL, type ClinicalAppArgs, type LogAuditTarget } from './components/clinical-app';

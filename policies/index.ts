@@ -1,5 +1,6 @@
 import { haPairAntiAffinity, imageAllowed } from './rules/compute';
 import { logRetention, objectVersioning, vmInBackupPolicy, volumeTypeEncrypted, volumeTypeReplicated } from './rules/data';
+import { hostedGradeWithinPlatform } from './rules/hosting';
 import { adminPortNotPublic, defaultDeny, managementNetworkSeparate, noCrossZonePath, publicBehindWaf } from './rules/network';
 import type { PolicyContext, PolicyRule, ResourceDescription, StackFinding, Violation } from './types';
 
@@ -21,6 +22,7 @@ export const rules: readonly PolicyRule[] = [
   imageAllowed,
   logRetention,
   objectVersioning,
+  hostedGradeWithinPlatform,
 ];
 
 /** Admin ports: SSH, RDP, WinRM, VNC and the databases the consortium runs. */
@@ -36,6 +38,7 @@ export function defaultPolicyContext(over: Partial<PolicyContext> = {}): PolicyC
     backupPolicies: [],
     minLogRetentionDays: 180,
     adminPorts: DEFAULT_ADMIN_PORTS,
+    platformGrade: 3,
     ...over,
   };
 }

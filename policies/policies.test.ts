@@ -194,3 +194,22 @@ test('object-versioning: a container without versions fails', (t) => {
   t.deepEqual(ids(r(T.container, { versioning: false }), 'object-versioning'), ['object-versioning']);
   t.deepEqual(ids(r(T.container, { versioning: true }), 'object-versioning'), []);
 });
+
+test('hosted-grade-within-platform: a system graded above the platform fails, at or below passes, an ungraded clinical workload fails', (t) => {
+  const deployment = (labels: Record<string, string>) => r(T.k8sDeployment, { metadata: { labels } });
+  const clinical = (grade?: string) => deployment({ 'app.kubernetes.io/part-of': 'yiyun-clinical', ...(grade === undefined ? {} : { 'yiyun.io/grade': grade }) });
+  const only = 'hosted-grade-within-platform';
+  t.deepEqual(ids(clinical('4'), only), [only]);
+  t.deepEqual(ids(clinical('3'), only), []);
+  t.deepEqual(ids(clinical('2'), only), []);
+  t.deepEqual(ids(clinical(), only), [only], 'no grade: cannot be judged');
+  t.deepEqual(ids(clinical('high'), only), [only]);
+  t.deepEqual(ids(deployment({ 'app.kubernetes.io/name': 'yiyun-api' }), only), [], 'the platform’s own workloads are not hosted systems');
+  // The bar is the platform's grade from the context, not a constant: a level-2 platform refuses a level-3 app.
+  t.deepEqual(evaluateResource(clinical('3'), { ...ctx, platformGrade: 2 }, [ruleById(only)!]).map((v) => v.message), ['system graded level 3, above the platform\'s level 2']);
+  t.deepEqual(ids(r(T.clinicalApp, { grade: 4 }), only), [only], 'a ClinicalApp described on admission');
+  t.deepEqual(ids(r(T.clinicalApp, { grade: 3 }), only), []);
+  const v = evaluateResource(clinical('4'), ctx).find((x) => x.policy === only)!;
+  t.deepEqual(v.dengbao, ['L3-CNS2-01']);
+  t.is(v.severity, 'high');
+});

@@ -42,6 +42,8 @@ export const T = {
   k8sJob: 'kubernetes:batch/v1:Job',
   k8sCronJob: 'kubernetes:batch/v1:CronJob',
   k8sNetworkPolicy: 'kubernetes:networking.k8s.io/v1:NetworkPolicy',
+  /** a clinical system of the catalogue (apps/), as the control plane describes one on admission */
+  clinicalApp: 'yiyun:apps:ClinicalApp',
 } as const;
 
 /** Kubernetes kinds that carry a pod template. */

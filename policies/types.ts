@@ -109,6 +109,8 @@ export interface PolicyContext {
   minLogRetentionDays: number;
   /** TCP ports that are administrative and never open to the world */
   adminPorts: readonly number[];
+  /** the platform's own filed 等保 grade: no hosted system may be graded above it */
+  platformGrade: number;
 }
 
 export type RuleKind = 'resource' | 'stack';

@@ -6,6 +6,10 @@ const cpu = z.string().regex(/^\d+(\.\d+)?m?$/, 'CPU quantity such as "500m" or 
 const memory = z.string().regex(/^\d+(Mi|Gi)$/, 'memory quantity in Mi or Gi');
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable name');
 
+/** 等保 protection grades a hosted system may be filed at (level 5 systems are never on a shared cloud). */
+export const protectionGrade = z.number().int().min(1).max(4);
+export type ProtectionGrade = z.infer<typeof protectionGrade>;
+
 export const ZONES = ['dmz', 'internet'] as const;
 export type AppZone = (typeof ZONES)[number];
 
@@ -98,6 +102,13 @@ export const appEntrySchema = z
     item: z.number().int().min(1).max(15),
     name: z.object({ zh: z.string().min(2), en: z.string().min(3) }).strict(),
     zone: z.enum(ZONES),
+    /**
+     * The system's own 等保 protection grade (定级, 1–4) as filed with the public-security bureau. The platform may
+     * host no system graded above its own level (L3-CNS2-01): the policy hosted-grade-within-platform judges it.
+     */
+    grade: protectionGrade,
+    /** one line on why this grade (what the system holds, what its outage stops) */
+    gradeReason: z.string().min(10),
     /** how well the open-source images serve the item: a vendor must fill the gaps named in `gaps` */
     fit: z.enum(['full', 'partial', 'vendor']),
     gaps: z.string().min(3),

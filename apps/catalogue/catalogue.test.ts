@@ -10,6 +10,14 @@ test('the catalogue parses: the 15 items once each, unique ids, internet zone on
   t.deepEqual(CATALOGUE.filter((e) => e.zone === 'internet').map((e) => e.item).sort(), [...INTERNET_ITEMS]);
 });
 
+test('every system is filed at a 等保 grade with a reason; none above the level-3 platform', (t) => {
+  for (const e of CATALOGUE) {
+    t.true(e.grade >= 1 && e.grade <= 3, `${e.id} grade ${e.grade}`);
+    t.regex(e.gradeReason, new RegExp(`level ${e.grade}`), `${e.id} says why level ${e.grade}`);
+  }
+  t.is(CATALOGUE.find((e) => e.id === 'his')!.grade, 3);
+});
+
 test('open-source images are pinned to a release; vendor entries say so and name what is missing', (t) => {
   for (const e of CATALOGUE) {
     for (const c of e.components) {
@@ -36,6 +44,9 @@ test('the schema refuses what would deploy wrongly', (t) => {
   bad({ components: [{ ...pacs.components[0]!, singleton: false }] }, /must be a singleton/);
   bad({ databases: [{ ...pacs.databases![0]!, component: 'viewer' }] }, /no component viewer/);
   bad({ components: [{ ...pacs.components[0]!, runAsUser: 0 }] }, /Too small|greater than/i);
+  bad({ grade: 5 }, /less than or equal to 4|Too big/i);
+  const { grade: _g, ...ungraded } = pacs;
+  t.false(appEntrySchema.safeParse(ungraded).success, 'the grade is required');
   const moved = CATALOGUE_INPUT.map((e) => (e.id === 'his' ? { ...e, zone: 'internet' as const } : e));
   const r = catalogueSchema.safeParse(moved);
   t.false(r.success);

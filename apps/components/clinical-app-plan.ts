@@ -19,6 +19,8 @@ export interface AppDeployChoices {
   readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** the data volume's size, over the catalogue's */
   readonly storageGb?: number;
+  /** the 等保 grade this deployment is filed at, over the catalogue's (a consortium may file a system higher) */
+  readonly grade?: number;
 }
 
 export interface ComponentPlan {
@@ -49,6 +51,8 @@ export interface AppPlan {
   readonly databases: readonly DatabaseClaim[];
   readonly tlsSecret: string;
   readonly storageGb: number | undefined;
+  /** the 等保 grade the app is filed at: the stack's override, else the catalogue's */
+  readonly grade: number;
   /** `backup.yiyun.io/<policy>: enabled` per policy: label selectors pick what each policy keeps */
   readonly backupLabels: Readonly<Record<string, string>>;
 }
@@ -115,6 +119,7 @@ export function planClinicalApp(entry: AppEntry, choices: AppDeployChoices, back
     })),
     tlsSecret: `${id}-tls`,
     storageGb: entry.storage ? (choices.storageGb ?? entry.storage.sizeGb) : undefined,
+    grade: choices.grade ?? entry.grade,
     backupLabels: Object.fromEntries(backupPolicies.map((p) => [`backup.yiyun.io/${p}`, 'enabled'])),
   };
 }

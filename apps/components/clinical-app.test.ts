@@ -148,3 +148,13 @@ test('scaling: replicas apply to components that scale, singletons keep one pod'
   }, POLICIES);
   t.deepEqual(plan.components.map((c) => [c.spec.name, c.replicas, c.requests.cpu]), [['hapi-fhir', 3, '6'], ['keycloak', 1, '2']]);
 });
+
+test('the filed 等保 grade labels the namespace and the Deployment, never the selector; a stack may file it otherwise', (t) => {
+  const d = one('kubernetes:apps/v1:Deployment', 'dmz-app-pacs-orthanc');
+  t.is(d.inputs.metadata.labels['yiyun.io/grade'], String(entry('pacs').grade));
+  t.is(d.inputs.spec.selector.matchLabels['yiyun.io/grade'], undefined, 're-filing must not replace the Deployment');
+  t.is(one('kubernetes:core/v1:Namespace', 'dmz-app-pacs-ns').inputs.metadata.labels['yiyun.io/grade'], String(entry('pacs').grade));
+  const images = { orthanc: ORTHANC };
+  t.is(planClinicalApp(entry('pacs'), { images }, POLICIES).grade, entry('pacs').grade);
+  t.is(planClinicalApp(entry('pacs'), { images, grade: 4 }, POLICIES).grade, 4);
+});

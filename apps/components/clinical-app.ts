@@ -40,6 +40,8 @@ export interface ClinicalAppArgs extends AppDeployChoices {
 }
 
 const DB_PORTS = { postgres: 5432, mariadb: 3306 } as const;
+/** The label carrying an app's filed 等保 grade on its namespace and Deployments. */
+export const GRADE_LABEL = 'yiyun.io/grade';
 const PRIVATE_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 const tcp = (port: number | string) => ({ protocol: 'TCP', port });
 const byName = (ns: string): Peer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
@@ -78,6 +80,9 @@ export class ClinicalApp extends pulumi.ComponentResource {
     const base = `${args.zone}-app-${e.id}`;
     const parent = { parent: this };
     const appLabels = { 'yiyun.io/app': e.id, 'yiyun.io/item': String(e.item), ...plan.backupLabels };
+    // The filed 等保 grade, read by the policy hosted-grade-within-platform (L3-CNS2-01). Never in a selector:
+    // a re-filed grade must not replace the Deployment.
+    const gradeLabel = { [GRADE_LABEL]: String(plan.grade) };
     const annotations = {
       'yiyun.io/backup-class': e.backup,
       'yiyun.io/backup-policies': args.backupPolicies.join(','),
@@ -94,6 +99,7 @@ export class ClinicalApp extends pulumi.ComponentResource {
           name: ns,
           labels: {
             ...appLabels,
+            ...gradeLabel,
             'yiyun.io/kind': 'clinical-app',
             'pod-security.kubernetes.io/enforce': 'restricted',
             'pod-security.kubernetes.io/audit': 'restricted',
@@ -182,7 +188,7 @@ export class ClinicalApp extends pulumi.ComponentResource {
       const labels = { ...c.labels, ...plan.backupLabels };
       const meta = { name: c.spec.name, namespace: ns, labels };
       const deployment = new k8s.apps.v1.Deployment(`${base}-${c.spec.name}`, {
-        metadata: meta,
+        metadata: { ...meta, labels: { ...labels, ...gradeLabel } },
         spec: {
           replicas: c.replicas,
           selector: { matchLabels: c.labels },

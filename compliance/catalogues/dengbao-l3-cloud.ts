@@ -34,8 +34,8 @@ export const DENGBAO_CLOUD: Record<string, Annotation> = {
   'L3-ABS2-04': a('k', 'p', 'p', C.security, '检测针对虚拟网络节点的攻击并记录', 'Detect and record attacks on virtual network nodes', ['security.ips']),
   'L3-ABS2-05': a('g', 'p', 'p', C.security, '检测虚拟机与宿主机、虚拟机之间的异常流量', 'Detect abnormal traffic VM-to-host and VM-to-VM', ['security.posture']),
   'L3-ABS2-06': a('g', 'p', 'p', C.security, '检测到攻击或异常流量时告警', 'Alert on detected attacks or abnormal traffic', ['security.posture']),
-  'L3-ABS2-07': a('k', 's', 'a', C.audit, '审计服务商与租户远程管理中的特权命令（至少删除、重启虚拟机）', 'Audit privileged remote commands of provider and tenants (at least VM delete and reboot)', ['audit.coverage']),
-  'L3-ABS2-08': a('k', 'p', 'a', C.audit, '服务商对租户系统和数据的操作可被租户审计', 'Tenants can audit the provider\'s actions on their systems and data', ['audit.coverage']),
+  'L3-ABS2-07': a('k', 's', 'a', C.audit, '审计服务商与租户远程管理中的特权命令（至少删除、重启虚拟机）', 'Audit privileged remote commands of provider and tenants (at least VM delete and reboot)', ['audit.privileged-commands']),
+  'L3-ABS2-08': a('k', 'p', 'a', C.audit, '服务商对租户系统和数据的操作可被租户审计', 'Tenants can audit the provider\'s actions on their systems and data', ['audit.tenant-visibility']),
 
   // 安全计算环境 8.2.4
   'L3-CES2-01': a('k', 'p', 'p', C.crypto, '远程管理云平台设备时管理终端与平台双向认证', 'Mutual authentication between admin terminals and the platform for remote management', ['crypto.tls', 'identity.mfa-admins']),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, listOf, optionalText, pageQuery, timestamp, type RouteDef } from '../http';
-import { NotFoundError } from '../errors';
+import { ForbiddenError, NotFoundError } from '../errors';
+import type { Actor } from '../authz';
 import type { AuditTrail } from './audit-trail';
 
 const recordSchema = z.object({
@@ -37,6 +38,18 @@ const searchQuery = z.strictObject({
   to: z.coerce.date().optional(),
 });
 
+/** The tenant's query: the platform's without tenantId, so a tenant cannot name (and so widen to) another tenant. */
+const tenantSearchQuery = searchQuery.omit({ tenantId: true });
+
+/** Where the tenant view lives; the audit.tenant-visibility check looks for it in the route registry. */
+export const TENANT_AUDIT_PATH = '/api/tenant-audit';
+
+/** The caller's own tenant, never one from the request: an account without a tenant has no tenant view. */
+function ownTenant(actor: Actor): string {
+  if (!actor.tenantId) throw new ForbiddenError('the tenant audit trail is for tenant accounts', { code: 'audit.tenant_only' });
+  return actor.tenantId;
+}
+
 /** Read-only routes over the trail: there is deliberately no route that changes it. */
 export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>): RouteDef[] {
   return [
@@ -57,6 +70,23 @@ export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>
       method: 'post', path: '/api/audit/verify', tag: 'audit', summary: 'Verify the SM3 hash chain and the SM2-signed checkpoints', access: 'audit.verify',
       response: z.object({ ok: z.boolean(), records: z.number(), checkpoints: z.number(), lastSeq: z.number(), firstBad: z.object({ seq: z.number(), reason: z.string() }).optional() }),
       handler: () => trail.verify(),
+    }),
+    // 等保 L3-ABS2-08: a tenant audits every action on its own resources, the provider's accounts' included, as recorded.
+    defineRoute({
+      method: 'get', path: TENANT_AUDIT_PATH, tag: 'audit', summary: "Search the audit trail of the caller's tenant (every actor, the provider's included)", access: 'audit.read_tenant',
+      query: tenantSearchQuery, response: listOf(recordSchema),
+      handler: ({ actor, query }) => trail.search({ ...query, tenantId: ownTenant(actor) }),
+    }),
+    defineRoute({
+      method: 'get', path: `${TENANT_AUDIT_PATH}/:seq`, tag: 'audit', summary: "One audit record of the caller's tenant", access: 'audit.read_tenant',
+      params: z.strictObject({ seq: z.coerce.number().int().min(1) }), response: recordSchema,
+      handler: async ({ actor, params }) => {
+        const tenantId = ownTenant(actor);
+        const r = await trail.get(params.seq);
+        // Another tenant's record (or the platform's own) is not found, not forbidden: its existence is not the tenant's business.
+        if (!r || r.tenantId !== tenantId) throw new NotFoundError('no such audit record', { code: 'audit.not_found' });
+        return r;
+      },
     }),
   ];
 }

@@ -138,6 +138,8 @@ export const appConfigSchema = z
     /** component → plain settings (host names); never secrets */
     env: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     storageGb: posInt.optional(),
+    /** the 等保 grade this deployment is filed at, when the consortium files it other than the catalogue says */
+    grade: z.number().int().min(1).max(4).optional(),
   })
   .strict();
 export type AppConfig = z.infer<typeof appConfigSchema>;
@@ -206,6 +208,8 @@ export const projectConfigSchema = z
     addressPlan: z.record(z.string(), zoneAddressSchema),
     gatekeeper: gatekeeperSchema,
     allowedImages: allowedImagesSchema,
+    /** the platform's own filed 等保 grade: no hosted system may be graded above it (L3-CNS2-01) */
+    grade: z.number().int().min(1).max(4).default(3),
   })
   .strict();
 

@@ -46,6 +46,7 @@ export function enabledApps(cfg: Pick<EstateConfig, 'apps' | 'zone' | 'stack' | 
         requests: a.requests,
         env: a.env,
         ...(a.storageGb ? { storageGb: a.storageGb } : {}),
+        ...(a.grade ? { grade: a.grade } : {}),
       }, backupPoliciesFor(entry.backup, cfg.backupPolicies));
       return { entry, config: a, plan };
     } catch (e) {

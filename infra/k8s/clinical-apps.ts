@@ -21,6 +21,9 @@ export interface AppSummary {
   namespace: string;
   fit: 'full' | 'partial' | 'vendor';
   vendorImage: boolean;
+  /** the 等保 grade the app is filed at (stack override, else catalogue) and why */
+  grade: number;
+  gradeReason: string;
   components: { name: string; image: string; replicas: number }[];
 }
 
@@ -49,6 +52,7 @@ export class ClinicalApps extends pulumi.ComponentResource {
         requests: a.config.requests,
         env: a.config.env,
         ...(a.config.storageGb ? { storageGb: a.config.storageGb } : {}),
+        ...(a.config.grade ? { grade: a.config.grade } : {}),
         wafAddresses: args.wafAddresses,
         databaseHosts: args.databaseHosts,
         storageClass,
@@ -62,6 +66,8 @@ export class ClinicalApps extends pulumi.ComponentResource {
       namespace: app.namespace,
       fit: app.plan.entry.fit,
       vendorImage: app.plan.entry.vendorImage,
+      grade: app.plan.grade,
+      gradeReason: app.plan.entry.gradeReason,
       components: app.plan.components.map((c) => ({ name: c.spec.name, image: c.image, replicas: c.replicas })),
     }));
     this.registerOutputs({ apps: this.summary.map((s) => s.id) });

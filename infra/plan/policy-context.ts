@@ -8,5 +8,6 @@ export function policyContextOf(cfg: EstateConfig): PolicyContext {
     gatekeeper: cfg.gatekeeper,
     allowedImages: cfg.allowedImages,
     backupPolicies: cfg.backupPolicies.map((b) => b.name),
+    platformGrade: cfg.grade,
   });
 }

@@ -59,7 +59,8 @@ export const ROLES: Record<RoleName, RoleInfo> = {
     en: 'Tenant administrator',
     scope: 'tenant',
     mfaRequired: true,
-    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'compliance.read', 'compliance.manual_verdict'],
+    // audit.read_tenant: the tenant's own audit trail, the provider's actions on it included (等保 L3-ABS2-08).
+    permissions: ['tenant.read', 'tenant.member_manage', 'account.read', 'audit.read_tenant', 'log_audit.read', 'log_audit.source_manage', 'cloud.read', 'cloud.operate', 'kms.read', 'kms.manage', 'kms.use', 'ca.read', 'ca.issue', 'ca.revoke', 'signing.use', 'compliance.read', 'compliance.manual_verdict'],
   },
   'tenant-member': {
     zh: '租户成员',

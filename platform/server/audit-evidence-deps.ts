@@ -1,18 +1,25 @@
 import { sql } from 'kysely';
+import { auditRoutes } from '../../core/audit';
 import { systemActor } from '../../core/authz';
+import { ROLES } from '../identity/identity-roles';
 import type { LogAudit } from '../../security/audit';
 import type { AuditEvidenceDeps } from './audit-evidence';
 import type { BaseServices } from './room';
 import { estateFlows } from './estate-flows';
 
 /**
- * The facts audit.retention needs, read where they live: the trail's own guards (core/audit's schema), the log audit
+ * The facts the audit checks need, read where they live: the route declarations and the role table
+ * (audit.privileged-commands, audit.tenant-visibility); the trail's own guards (core/audit's schema), the log audit
  * through its service (looked up when the check runs, since rooms are built in order), the archive target and the
  * estate's gatekeeper flows from the settings.
  */
 export function auditEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'settings' | 'rooms'>): AuditEvidenceDeps {
   return {
     trail: base.audit,
+    // The trail's own routes (mounted by context.ts beside the rooms') and every room's, read when the check runs:
+    // rooms are built in order, so the compliance room sees the others only then.
+    routes: () => [...auditRoutes(base.audit), ...[...base.rooms.values()].flatMap((r) => r.routes ?? [])],
+    roles: () => ROLES,
     async appendOnlyGuards() {
       const r = await sql<{ name: string }>`select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
         where n.nspname = 'audit' and c.relname in ('records', 'checkpoints') and not t.tgisinternal and t.tgenabled <> 'D'`.execute(base.db);

@@ -227,3 +227,20 @@ test('inventory: every declared resource is listed per zone; an untagged port is
   t.is(item(r, 'L3-MMS1-05').verdict, 'partial');
   t.regex(item(r, 'L3-MMS1-05').summary!, /internet-pg-vip/);
 });
+
+test('hosting (L3-CNS2-01): every hosted app is filed at or below the platform; a Deployment relabelled level 4 fails', async (t) => {
+  const ok = await run(real, 'estate.plan-policies');
+  t.is(item(ok, 'L3-CNS2-01').verdict, 'pass');
+  const apps = real.flatMap((p) => p.zones.flatMap((z) => z.apps ?? []));
+  t.true(apps.length > 0, 'the stacks host clinical apps');
+  const csv = file(ok, 'hosted-systems.csv');
+  for (const a of apps) t.regex(csv, new RegExp(`,${a.id},${a.item},.*,${a.grade},3,true,`), a.id);
+  const clinical = (r: PlanResource) => (r.props?.metadata as { labels?: Record<string, string> } | undefined)?.labels?.['app.kubernetes.io/part-of'] === 'yiyun-clinical';
+  t.true(real[1]!.resources.filter((r) => r.type === T.k8sDeployment && clinical(r)).every((r) => (r.props!.metadata as { labels: Record<string, string> }).labels['yiyun.io/grade'] === '3'));
+  const bad = await run(broken((rs) => {
+    const d = find(rs, T.k8sDeployment, clinical);
+    (d.props!.metadata as { labels: Record<string, string> }).labels['yiyun.io/grade'] = '4';
+  }), 'estate.plan-policies');
+  t.is(item(bad, 'L3-CNS2-01').verdict, 'fail');
+  t.regex(item(bad, 'L3-CNS2-01').summary!, /level 4, above the platform's level 3/);
+});

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { rules } from '../../policies';
 import { estateFactChecks } from './estate-checks';
+import { HOSTING_ITEM, judgeHosting } from './estate-hosting';
 import type { PlanSummary } from './estate-facts';
 
 export type { PlanSummary } from './estate-facts';
@@ -80,13 +81,17 @@ export function estateEvidenceSource(plan: (stack: string) => Promise<PlanSummar
               ? { verdict: 'fail', summary: `${broken.length} 处违反：${[...new Set(broken.map((b) => b.policy))].join('、')}` }
               : { verdict: 'pass', summary: `策略 ${serving.join('、')} 在 ${stacks.join('、')} 全部通过` };
           }
+          const hosting = judgeHosting(ps, stacks);
+          if (HOSTING_ITEM in perItem) perItem[HOSTING_ITEM] = hosting.outcome;
+          const failed = violations.length > 0 || hosting.outcome.verdict === 'fail';
           return {
-            verdict: violations.length ? 'fail' : 'pass',
-            summary: violations.length ? `${violations.length} 处策略违反` : `${ps.reduce((n, p) => n + p.resources.length, 0)} 个声明资源全部通过 ${rules.length} 条等保策略`,
-            evidence: { stacks, rules: rules.map((r) => ({ id: r.id, severity: r.severity, items: r.dengbao })), violations },
+            verdict: failed ? 'fail' : 'pass',
+            summary: violations.length ? `${violations.length} 处策略违反` : failed ? hosting.outcome.summary ?? '' : `${ps.reduce((n, p) => n + p.resources.length, 0)} 个声明资源全部通过 ${rules.length} 条等保策略`,
+            evidence: { stacks, rules: rules.map((r) => ({ id: r.id, severity: r.severity, items: r.dengbao })), violations, hostedSystems: hosting.systems },
             perItem,
             files: [
               jsonFile('plan-policy-results.json', { stacks, violations }),
+              hosting.file,
               csvFile('declared-resources.csv', [['stack', 'zone', 'type', 'name'], ...ps.flatMap((p) => p.resources.map((r) => [p.stack, r.zone ?? '', r.type, r.name]))]),
             ],
           };

@@ -7,7 +7,7 @@ import type { PlanResult, ZonePlan } from '../../infra/plan/plan';
  * field past the first four is optional so that a plan from an older or newer planner still yields what it can.
  */
 export type PlanSummary = Pick<PlanResult, 'stack' | 'violations'> & {
-  zones: Array<Pick<ZonePlan, 'zone' | 'capacity' | 'declared' | 'fits'> & Partial<Pick<ZonePlan, 'title' | 'region' | 'tiers' | 'havips' | 'gatekeeper' | 'volumeTypes' | 'aggregates' | 'storageBackends' | 'addressSpace'>>>;
+  zones: Array<Pick<ZonePlan, 'zone' | 'capacity' | 'declared' | 'fits'> & Partial<Pick<ZonePlan, 'title' | 'region' | 'tiers' | 'havips' | 'gatekeeper' | 'volumeTypes' | 'aggregates' | 'storageBackends' | 'addressSpace' | 'apps'>>>;
   resources: PlanResource[];
   gatekeeper?: PlanResult['gatekeeper'];
   policyContext?: PolicyContext;

@@ -23,6 +23,7 @@ export function loadPackContext(root: string): { ctx: PolicyContext; zoneOfStack
   const zones = z.record(z.string(), zoneAddressSchema).parse(pick('addressPlan'));
   const gatekeeper = gatekeeperSchema.parse(pick('gatekeeper'));
   const allowedImages = allowedImagesSchema.parse(pick('allowedImages'));
+  const platformGrade = z.number().int().min(1).max(4).default(3).parse(pick('grade'));
   const zoneOfStack = new Map<string, string>();
   const backupPolicies = new Set<string>();
   for (const f of readdirSync(root).filter((n) => /^Pulumi\.[^.]+\.ya?ml$/.test(n))) {
@@ -36,7 +37,7 @@ export function loadPackContext(root: string): { ctx: PolicyContext; zoneOfStack
     }
   }
   return {
-    ctx: defaultPolicyContext({ zones, gatekeeper, allowedImages, backupPolicies: [...backupPolicies] }),
+    ctx: defaultPolicyContext({ zones, gatekeeper, allowedImages, backupPolicies: [...backupPolicies], platformGrade }),
     zoneOfStack,
   };
 }

@@ -141,3 +141,12 @@ test('validateResource: an object container without versions fails, a versioned 
   t.is(validate('object-versioning', T.container, { versioning: false }).length, 1);
   t.deepEqual(validate('object-versioning', T.container, { versioning: true }), []);
 });
+
+test('validateResource: a clinical Deployment graded above the platform (Pulumi.yaml yiyun:grade) fails, one at its grade passes', (t) => {
+  t.is(ctx.platformGrade, 3, 'read from Pulumi.yaml');
+  const deployment = (grade: string) => ({ metadata: { labels: { 'app.kubernetes.io/part-of': 'yiyun-clinical', 'yiyun.io/grade': grade } } });
+  t.is(policies.find((p) => p.name === 'hosted-grade-within-platform')?.enforcementLevel, 'mandatory');
+  t.deepEqual(validate('hosted-grade-within-platform', T.k8sDeployment, deployment('4')), ['system graded level 4, above the platform\'s level 3']);
+  t.deepEqual(validate('hosted-grade-within-platform', T.k8sDeployment, deployment('3')), []);
+  t.deepEqual(validate('hosted-grade-within-platform', T.clinicalApp, { grade: 4 }).length, 1);
+});

@@ -43,6 +43,7 @@ export const App = () => (
     <Resource name="accounts" {...accounts} />
     <Resource name="roles" {...roles} />
     <Resource name="audit" {...audit} />
+    <Resource name="tenant-audit" {...audit} />
     <Resource name="log-alerts" {...logAlerts} />
     <Resource name="log-sources" {...logSources} />
     <Resource name="log-rules" {...logRules} />

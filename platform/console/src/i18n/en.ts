@@ -4,6 +4,29 @@ import { secauditEn } from './secaudit.en';
 import { cryptoEn } from './crypto.en';
 import { logauditEn } from './logaudit.en';
 
+/** The audit record's fields, shared by the platform trail and the tenant's view of it. */
+const auditFields = {
+  seq: 'No.',
+  id: 'Record ID',
+  occurredAt: 'Time',
+  actorKind: 'Actor kind',
+  actorAccount: 'Actor account',
+  actorLogin: 'Actor',
+  actorRoles: 'Actor roles',
+  tenantId: 'Tenant',
+  sourceIp: 'Source IP',
+  requestId: 'Request ID',
+  action: 'Action',
+  targetType: 'Target type',
+  targetId: 'Target ID',
+  outcome: 'Outcome',
+  beforeSummary: 'Before',
+  afterSummary: 'After',
+  detail: 'Detail',
+  prevHash: 'Previous hash (SM3)',
+  hash: 'Hash (SM3)',
+};
+
 /**
  * English messages of the console (react-admin's own `ra.*` keys come from ra-language-english).
  * `Messages` is derived from this object: zh-CN.ts must provide exactly the same keys (checked by tsc).
@@ -153,27 +176,7 @@ export const en = {
     },
     audit: {
       name: 'Audit trail |||| Audit trail',
-      fields: {
-        seq: 'No.',
-        id: 'Record ID',
-        occurredAt: 'Time',
-        actorKind: 'Actor kind',
-        actorAccount: 'Actor account',
-        actorLogin: 'Actor',
-        actorRoles: 'Actor roles',
-        tenantId: 'Tenant',
-        sourceIp: 'Source IP',
-        requestId: 'Request ID',
-        action: 'Action',
-        targetType: 'Target type',
-        targetId: 'Target ID',
-        outcome: 'Outcome',
-        beforeSummary: 'Before',
-        afterSummary: 'After',
-        detail: 'Detail',
-        prevHash: 'Previous hash (SM3)',
-        hash: 'Hash (SM3)',
-      },
+      fields: auditFields,
       filters: { actor: 'Actor', action: 'Action (prefix)', targetType: 'Target type', targetId: 'Target id', outcome: 'Outcome', from: 'From', to: 'To' },
       notifications: { verify_failed: 'The chain could not be verified' },
       actions: {
@@ -190,6 +193,8 @@ export const en = {
       sections: { who: 'Who', what: 'What', change: 'Change', integrity: 'Integrity' },
       hint: 'The trail is append-only: nobody, administrators included, can change or delete a record.',
     },
+    // The tenant's own view of the trail (GET /api/tenant-audit), shown with the platform trail's list and record.
+    'tenant-audit': { name: 'Audit trail |||| Audit trail', fields: auditFields, hint: 'Every action on this tenant\'s resources, the platform provider\'s accounts included, as recorded (actor, roles, source IP). The trail is append-only.' },
     compliance: {
       name: 'Assessment item |||| Assessment items',
       hint: 'Every item of MLPS 2.0 level 3 (general requirements and the cloud extension) and of the level-3 cryptography assessment, with its current verdict; open a row for its evidence and history. Ids marked “id to be verified” have not been checked against GB/T 28448.',
@@ -447,7 +452,7 @@ export const en = {
       account: { read: 'Read accounts', manage: 'Manage accounts', unlock: 'Unlock accounts', reset_password: 'Reset passwords', reset_mfa: 'Reset MFA', restrict: 'Set login restrictions' },
       tenant: { read: 'Read tenants', manage: 'Manage tenants', quota_update: 'Change quotas', member_manage: 'Manage tenant members' },
       security_policy: { read: 'Read security policy', update: 'Change security policy' },
-      audit: { read: 'Read audit trail', verify: 'Verify audit chain' },
+      audit: { read: 'Read audit trail', verify: 'Verify audit chain', read_tenant: 'Read own tenant\'s audit trail' },
       compliance: { read: 'Read compliance', manual_verdict: 'Record manual verdicts and evidence', assess: 'Record assessment conclusions', run: 'Run compliance checks', export: 'Export evidence' },
       bastion: { read: 'Read bastion', session_read: 'Read bastion sessions', manage: 'Manage bastion', rule_manage: 'Manage access rules', session_kill: 'Terminate sessions' },
       ca: { read: 'Read certificates', issue: 'Issue certificates', revoke: 'Revoke certificates' },

@@ -5,6 +5,29 @@ import { cryptoZhCN } from './crypto.zh-CN';
 import { logauditZhCN } from './logaudit.zh-CN';
 import { raChineseMessages } from './ra-zh-CN';
 
+/** The audit record's fields, shared by the platform trail and the tenant's view of it. */
+const auditFields: Messages['resources']['audit']['fields'] = {
+  seq: '序号',
+  id: '记录 ID',
+  occurredAt: '时间',
+  actorKind: '操作者类型',
+  actorAccount: '操作者账号 ID',
+  actorLogin: '操作者',
+  actorRoles: '操作者角色',
+  tenantId: '租户',
+  sourceIp: '来源 IP',
+  requestId: '请求 ID',
+  action: '操作',
+  targetType: '对象类型',
+  targetId: '对象 ID',
+  outcome: '结果',
+  beforeSummary: '变更前',
+  afterSummary: '变更后',
+  detail: '详情',
+  prevHash: '前序哈希（SM3）',
+  hash: '本条哈希（SM3）',
+};
+
 /** 控制台的中文文案（默认语言）。键与 en.ts 完全一致，由 tsc 检查。 */
 export const zhCN: Messages = {
   resources: {
@@ -151,27 +174,7 @@ export const zhCN: Messages = {
     },
     audit: {
       name: '审计日志 |||| 审计日志',
-      fields: {
-        seq: '序号',
-        id: '记录 ID',
-        occurredAt: '时间',
-        actorKind: '操作者类型',
-        actorAccount: '操作者账号 ID',
-        actorLogin: '操作者',
-        actorRoles: '操作者角色',
-        tenantId: '租户',
-        sourceIp: '来源 IP',
-        requestId: '请求 ID',
-        action: '操作',
-        targetType: '对象类型',
-        targetId: '对象 ID',
-        outcome: '结果',
-        beforeSummary: '变更前',
-        afterSummary: '变更后',
-        detail: '详情',
-        prevHash: '前序哈希（SM3）',
-        hash: '本条哈希（SM3）',
-      },
+      fields: auditFields,
       filters: { actor: '操作者', action: '操作（前缀）', targetType: '对象类型', targetId: '对象 ID', outcome: '结果', from: '开始时间', to: '结束时间' },
       notifications: { verify_failed: '无法完成校验' },
       actions: {
@@ -188,6 +191,8 @@ export const zhCN: Messages = {
       sections: { who: '操作者', what: '操作', change: '变更内容', integrity: '完整性' },
       hint: '审计日志只能追加：任何人（包括管理员）都不能修改或删除记录。',
     },
+    // The tenant's own view of the trail (GET /api/tenant-audit), shown with the platform trail's list and record.
+    'tenant-audit': { name: '审计日志 |||| 审计日志', fields: auditFields, hint: '本租户资源上的全部操作记录，包括平台服务商账号的操作（如实记录操作者、角色、来源地址）。审计日志只能追加，不可修改或删除。' },
     compliance: {
       name: '测评条目 |||| 测评条目',
       hint: '等保 2.0 三级（通用要求与云计算扩展）与密评三级的全部测评项及其当前判定；点击一行查看证据与历史。编号标“编号待核对”的条目尚未与 GB/T 28448 原文核对。',
@@ -445,7 +450,7 @@ export const zhCN: Messages = {
       account: { read: '查看账号', manage: '管理账号', unlock: '解锁账号', reset_password: '重置密码', reset_mfa: '重置双因素', restrict: '设置登录限制' },
       tenant: { read: '查看租户', manage: '管理租户', quota_update: '调整配额', member_manage: '管理租户成员' },
       security_policy: { read: '查看安全策略', update: '修改安全策略' },
-      audit: { read: '查看审计日志', verify: '校验审计链' },
+      audit: { read: '查看审计日志', verify: '校验审计链', read_tenant: '查看本租户审计日志' },
       compliance: { read: '查看合规', manual_verdict: '人工判定与上传证据', assess: '记录测评结论', run: '运行合规检查', export: '导出证据' },
       bastion: { read: '查看堡垒机', session_read: '查看运维会话', manage: '管理堡垒机', rule_manage: '管理访问规则', session_kill: '阻断运维会话' },
       ca: { read: '查看证书', issue: '签发证书', revoke: '吊销证书' },

@@ -57,6 +57,7 @@ export const Menu = () => {
       <Group label="yiyun.menu.security">
         {[
           can('audit', 'list') && <RaMenu.Item key="audit" to="/audit" primaryText={translate('resources.audit.name', { smart_count: 2 })} leftIcon={<audit.icon />} />,
+          can('tenant-audit', 'list') && <RaMenu.Item key="tenant-audit" to="/tenant-audit" primaryText={translate('resources.tenant-audit.name', { smart_count: 2 })} leftIcon={<audit.icon />} />,
           can('log-search', 'read') && <RaMenu.Item key="log-dashboard" to="/log-dashboard" primaryText={translate('resources.log-dashboard.name')} leftIcon={<DashboardIcon />} />,
           can('log-search', 'read') && <RaMenu.Item key="log-search" to="/log-search" primaryText={translate('resources.log-search.name')} leftIcon={<ManageSearchIcon />} />,
           can('log-alerts', 'list') && <RaMenu.Item key="log-alerts" to="/log-alerts" primaryText={translate('resources.log-alerts.name', { smart_count: 2 })} leftIcon={<logAlerts.icon />} />,

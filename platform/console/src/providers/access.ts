@@ -23,6 +23,7 @@ const ACCESS: Record<string, Record<string, string | readonly string[] | null>> 
   tenants: { list: 'tenant.read', show: 'tenant.read', create: 'tenant.manage', edit: 'tenant.manage', quota: 'tenant.quota_update' },
   roles: { list: null, show: null },
   audit: { list: 'audit.read', show: 'audit.read', verify: 'audit.verify' },
+  'tenant-audit': { list: 'audit.read_tenant', show: 'audit.read_tenant' },
   'security-policy': { read: 'security_policy.read', update: 'security_policy.update' },
   tokens: { list: null, create: null, delete: null },
   // compliance/compliance-routes.ts: running the checks changes the dashboard, so it needs more than read; the

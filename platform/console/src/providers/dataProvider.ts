@@ -53,6 +53,15 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     filters: ['actor', 'action', 'targetType', 'targetId', 'tenantId', 'outcome', 'from', 'to'],
     paged: true,
   },
+  // The tenant administrator's view: the same records, always the caller's tenant (the API takes no tenantId here).
+  'tenant-audit': {
+    path: '/api/tenant-audit',
+    idField: 'seq',
+    originalIdAs: 'recordId',
+    sortable: [],
+    filters: ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'],
+    paged: true,
+  },
   tokens: { path: '/api/auth/tokens', sortable: [], filters: [], paged: false, creatable: ['name', 'expiresInDays'], deletable: true },
   compliance: { path: '/api/compliance/items', sortable: [], filters: ['catalogue', 'category', 'verdict', 'responsibility', 'checkKind', 'q'], paged: true },
   // Log audit (security/audit/log-audit-routes.ts).

@@ -1,5 +1,5 @@
 import { Alert } from '@mui/material';
-import { DataTable, DateTimeInput, FilterButton, List, SelectInput, TextInput, TopToolbar, useTranslate } from 'react-admin';
+import { DataTable, DateTimeInput, FilterButton, List, SelectInput, TextInput, TopToolbar, useResourceContext, useTranslate } from 'react-admin';
 import { AUDIT_OUTCOMES, type AuditRecord } from '../../api/types';
 import { choicesOf } from '../../components/choices';
 import { DateTimeField, Mono } from '../../components/fields';
@@ -23,13 +23,14 @@ const ListActions = () => (
   </TopToolbar>
 );
 
-/** The audit trail, newest first (the API orders by sequence number). */
+/** The audit trail, newest first (the API orders by sequence number); also the tenant's view of it (`tenant-audit`). */
 export const AuditList = () => {
   const translate = useTranslate();
+  const resource = useResourceContext() ?? 'audit';
   return (
     <>
       <Alert severity="info" sx={{ mt: 2 }}>
-        {translate('resources.audit.hint')}
+        {translate(`resources.${resource}.hint`)}
       </Alert>
       <List filters={auditFilters} actions={<ListActions />} sort={{ field: 'seq', order: 'DESC' }} perPage={25} exporter={false}>
         <DataTable<AuditRecord> rowClick="show" bulkActionButtons={false} data-testid="audit-table">
