@@ -45,6 +45,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
+    // pg-pool listens for errors only on idle clients. A checked-out client between two queries (a transaction, a
+    // held connection) whose server session ends (restart, pg_terminate_backend, a dropped database) would emit an
+    // 'error' nobody handles and kill the process; its holder sees the failure at its next query instead.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const namer = createStatementNamer({ threshold: opts.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: nameRepeatedStatements(pool, namer) }) });
     const u = new URL(opts.url);

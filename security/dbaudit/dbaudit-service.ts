@@ -80,6 +80,8 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
   copyPool?.on('error', () => {
     // An idle client lost its connection; the pool replaces it and the next batch reports its own error.
   });
+  // A checked-out client has no pool listener: its lost session must not become an unhandled 'error'.
+  copyPool?.on('connect', (client) => client.on('error', () => undefined));
   let copyClient: pg.PoolClient | null = null;
   let copyBroken = false;
   let copyClosed = false;

@@ -24,6 +24,7 @@ export function createRoutineSource(opts: { pg?: Upstream; mysql?: Upstream }): 
         if (!opts.pg) return null;
         await loadSqlParser();
         const c = new pg.Client({ host: opts.pg.host, port: opts.pg.port, user: opts.pg.user ?? user ?? 'postgres', password: opts.pg.password, database, application_name: 'yiyun-dbaudit-learner', connectionTimeoutMillis: 5000 });
+        c.on('error', () => undefined); // a lost session fails the query below; it must not crash the process
         await c.connect();
         try {
           const r = await c.query<{ prosrc: string; lanname: string; def: string }>(

@@ -46,6 +46,8 @@ export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyC
   copyPool?.on('error', () => {
     // An idle client lost its connection; the pool replaces it and the next batch reports its own error.
   });
+  // A checked-out client has no pool listener: its lost session must not become an unhandled 'error'.
+  copyPool?.on('connect', (client) => client.on('error', () => undefined));
 
   /** Partitions for the days of these times inside the window (others land in the default partition). */
   async function ensureDaysWith(times: Date[], window: { from: Date; to: Date }, run: BatchRunner): Promise<string[]> {
