@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../test/support/free-port';
 import type { BenchModule, BenchReport } from './run';
 
 const root = path.resolve(__dirname, '..');
@@ -15,17 +15,6 @@ const RUNS = Math.max(1, Number(process.env.BENCH_STARTUP_RUNS ?? 3));
 const TARGET_SECONDS = 20;
 /** A start that takes longer than this is a failure, not a slow measurement. */
 const GIVE_UP_MS = 120_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function answers(url: string, expect: (body: string) => boolean): Promise<boolean> {
   try {

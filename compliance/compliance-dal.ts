@@ -213,10 +213,6 @@ export function createComplianceDal(db: Kysely<any>) {
       return asRoom<ComplianceTables>(tx).selectFrom('compliance.check_runs').selectAll().where('status', '=', 'running').executeTakeFirst();
     },
 
-    async getRun(id: string, tx: Kysely<any> = db): Promise<RunRow | undefined> {
-      return asRoom<ComplianceTables>(tx).selectFrom('compliance.check_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
     /** Tenants that have anything in this room: results of the run or manual verdicts. */
     async tenantsWithEvidence(runId: string | null, tx: Kysely<any> = db): Promise<string[]> {
       const t = asRoom<ComplianceTables>(tx);

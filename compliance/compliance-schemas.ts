@@ -40,12 +40,8 @@ export const manualVerdictBody = z.strictObject({
 export type ManualVerdictInput = z.infer<typeof manualVerdictBody>;
 
 /** The assessor's 测评结论 on an item: a verdict with its reasoning; the assessor uploads no evidence. */
-export const conclusionBody = z.strictObject({
-  verdict: verdictSchema,
-  note: z.string().trim().min(2).max(4000),
-  risk: riskSchema.optional(),
-  objects: z.array(assessedObjectSchema).max(200).optional(),
-});
+/** The assessor's 测评结论: the operator's verdict without files (the assessor concludes; it uploads nothing). */
+export const conclusionBody = manualVerdictBody.omit({ files: true });
 export type ConclusionInput = z.infer<typeof conclusionBody>;
 
 export const runChecksBody = z.strictObject({}).optional();

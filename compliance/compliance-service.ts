@@ -108,6 +108,33 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
   const staleRunMs = deps.staleRunMs ?? 30 * 60_000;
   const pollMs = deps.pollMs ?? 500;
 
+  /** The item a hand-recorded verdict is about; D/A/K objects only on 密评 units. */
+  function itemForVerdict(itemId: string, input: Pick<ConclusionInput, 'objects'>): CatalogueItem {
+    const item = findItem(itemId);
+    if (!item) throw new NotFoundError(`no compliance item ${itemId}`);
+    if (input.objects && item.catalogue !== 'miping-l3') throw new InputError('assessed objects (D/A/K) apply to 密评 units only', { fields: [{ path: 'objects', message: 'only for MP-… items' }] });
+    return item;
+  }
+
+  /** One hand-recorded verdict row: the operator's (with files, added by the caller) or the assessor's conclusion. */
+  function insertManualRow(tx: Kysely<any>, actor: Actor, itemId: string, tenantId: string | null, kind: 'operator' | 'assessor', input: ConclusionInput, recordedAt: Date): Promise<string> {
+    return dal.insertManual(
+      {
+        item_id: itemId,
+        tenant_id: tenantId,
+        verdict: input.verdict,
+        risk: input.risk ?? null,
+        note: input.note,
+        objects: input.objects ? JSON.stringify(input.objects) : null,
+        recorded_by: actor.loginId,
+        recorded_by_account: actor.accountId,
+        recorded_at: recordedAt,
+        kind,
+      },
+      tx,
+    );
+  }
+
   function itemsInScope(c: Catalogue, scope: Scope): readonly CatalogueItem[] {
     return scope.tenantId === null ? c.items : c.items.filter(visibleToTenant);
   }
@@ -367,14 +394,12 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
     /** Records a verdict by hand, with its note and files; audited in the same transaction. */
     async recordManualVerdict(actor: Actor, itemId: string, input: ManualVerdictInput) {
       const scope = scopeOf(actor);
-      const item = findItem(itemId);
-      if (!item) throw new NotFoundError(`no compliance item ${itemId}`);
+      const item = itemForVerdict(itemId, input);
       // A tenant records only its own share: tenant and shared items, always in its own scope (the scope comes from
       // the actor, never from the request, so another tenant's records are out of reach by construction).
       if (scope.tenantId !== null && !visibleToTenant(item)) {
         throw new ForbiddenError(`${itemId} is the provider's responsibility: only the platform records it`, { code: 'compliance.provider_item' });
       }
-      if (input.objects && item.catalogue !== 'miping-l3') throw new InputError('assessed objects (D/A/K) apply to 密评 units only', { fields: [{ path: 'objects', message: 'only for MP-… items' }] });
       const files = input.files.map((f) => {
         const content = Buffer.from(f.contentBase64, 'base64');
         if (content.length === 0) throw new InputError(`file ${f.name} is empty`, { fields: [{ path: 'files', message: `${f.name} is empty` }] });
@@ -382,21 +407,7 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
       });
       const recordedAt = clock();
       return deps.db.transaction().execute(async (tx) => {
-        const id = await dal.insertManual(
-          {
-            item_id: itemId,
-            tenant_id: scope.tenantId,
-            verdict: input.verdict,
-            risk: input.risk ?? null,
-            note: input.note,
-            objects: input.objects ? JSON.stringify(input.objects) : null,
-            recorded_by: actor.loginId,
-            recorded_by_account: actor.accountId,
-            recorded_at: recordedAt,
-            kind: 'operator',
-          },
-          tx,
-        );
+        const id = await insertManualRow(tx, actor, itemId, scope.tenantId, 'operator', input, recordedAt);
         for (const f of files) {
           await dal.insertFile({ run_id: null, check_key: null, manual_id: id, tenant_id: scope.tenantId, name: f.name, content_type: f.contentType, size: f.content.length, sha256: f.sha256, sm3: f.sm3, content: f.content }, tx);
         }
@@ -419,27 +430,11 @@ export function createComplianceService(deps: ComplianceServiceDeps) {
      * the evidence and concludes; the operator uploads it. Like any manual verdict the newest decides the item.
      */
     async recordConclusion(actor: Actor, itemId: string, input: ConclusionInput) {
-      const item = findItem(itemId);
-      if (!item) throw new NotFoundError(`no compliance item ${itemId}`);
       if (actor.tenantId) throw new ForbiddenError('conclusions are recorded by platform assessors');
-      if (input.objects && item.catalogue !== 'miping-l3') throw new InputError('assessed objects (D/A/K) apply to 密评 units only', { fields: [{ path: 'objects', message: 'only for MP-… items' }] });
+      itemForVerdict(itemId, input);
       const recordedAt = clock();
       return deps.db.transaction().execute(async (tx) => {
-        const id = await dal.insertManual(
-          {
-            item_id: itemId,
-            tenant_id: null,
-            verdict: input.verdict,
-            risk: input.risk ?? null,
-            note: input.note,
-            objects: input.objects ? JSON.stringify(input.objects) : null,
-            recorded_by: actor.loginId,
-            recorded_by_account: actor.accountId,
-            recorded_at: recordedAt,
-            kind: 'assessor',
-          },
-          tx,
-        );
+        const id = await insertManualRow(tx, actor, itemId, null, 'assessor', input, recordedAt);
         await deps.audit.record(
           { actor, action: 'compliance.conclusion_recorded', target: { type: 'compliance_item', id: itemId }, after: { verdict: input.verdict, risk: input.risk ?? null }, detail: { note: input.note.slice(0, 500) } },
           tx,

@@ -104,6 +104,19 @@ export function jsonFile(name: string, data: unknown): EvidenceFile {
   return { name, content: Buffer.from(`${JSON.stringify(data, null, 2)}\n`, 'utf8'), contentType: 'application/json' };
 }
 
+/**
+ * Convenience for checks: every row of a paged list, read `limit` at a time from offset 0. Stops at a short page,
+ * or once `total` (when the list reports one) rows are in.
+ */
+export async function allPages<T>(page: (offset: number, limit: number) => Promise<{ items: readonly T[]; total?: number }>, limit = 200): Promise<T[]> {
+  const out: T[] = [];
+  for (let offset = 0; ; offset += limit) {
+    const p = await page(offset, limit);
+    out.push(...p.items);
+    if (p.items.length < limit || (p.total !== undefined && out.length >= p.total)) return out;
+  }
+}
+
 /** Convenience for checks: a CSV evidence file from rows (first row = header). Cells are quoted as needed. */
 export function csvFile(name: string, rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null>>): EvidenceFile {
   const cell = (v: string | number | boolean | null): string => {

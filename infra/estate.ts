@@ -122,7 +122,7 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
   const databaseUrl =
     secrets.databaseUrl ??
     pulumi.secret(pulumi.interpolate`postgresql://yiyun:${dbPassword.result}@${postgresVip ?? '127.0.0.1'}:5432/yiyun?sslmode=require`);
-  new Platform(`${z}-platform`, {
+  const platform = new Platform(`${z}-platform`, {
     cfg,
     cidrs: zone.cidrs,
     gatekeeperAddress: gkAddress,
@@ -142,7 +142,7 @@ export function buildEstate(cfg: EstateConfig, secrets: EstateSecrets = {}): Est
     cfg,
     wafAddresses: waf ? [waf.vip, ...waf.members] : [],
     databaseHosts: { ...(postgresVip ? { postgres: postgresVip } : {}), ...(mariadb ? { mariadb: mariadb.vip } : {}) },
-    volumeType: storage.defaultVolumeType,
+    storageClass: platform.storageClass,
   }, { providers: [cluster.provider] });
 
   return {

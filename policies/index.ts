@@ -2,10 +2,11 @@ import { haPairAntiAffinity, imageAllowed } from './rules/compute';
 import { logRetention, objectVersioning, vmInBackupPolicy, volumeTypeEncrypted, volumeTypeReplicated } from './rules/data';
 import { hostedGradeWithinPlatform } from './rules/hosting';
 import { adminPortNotPublic, defaultDeny, managementNetworkSeparate, noCrossZonePath, publicBehindWaf } from './rules/network';
-import type { PolicyContext, PolicyRule, ResourceDescription, StackFinding, Violation } from './types';
+import { platformGradeSchema, type PolicyContext, type PolicyRule, type ResourceDescription, type StackFinding, type Violation } from './types';
 
 export * from './types';
 export { T as ResourceTypes } from './resource-types';
+export { BACKUP_POLICY_KEY, backupPoliciesOf, backupPolicyValue } from './backup-policy-metadata';
 export { parsePrefix, overlaps, contains, isWorld, formatPrefix, nthAddress } from './net-fns';
 
 /** The 等保 level-3 rules, in the order they are reported. */
@@ -38,7 +39,7 @@ export function defaultPolicyContext(over: Partial<PolicyContext> = {}): PolicyC
     backupPolicies: [],
     minLogRetentionDays: 180,
     adminPorts: DEFAULT_ADMIN_PORTS,
-    platformGrade: 3,
+    platformGrade: platformGradeSchema.parse(undefined),
     ...over,
   };
 }

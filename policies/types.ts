@@ -99,6 +99,9 @@ export const allowedImagesSchema = z
   .strict();
 export type AllowedImages = z.infer<typeof allowedImagesSchema>;
 
+/** The platform's own filed 等保 grade (Pulumi.yaml `yiyun:grade`); level 3 unless the consortium files otherwise. */
+export const platformGradeSchema = z.number().int().min(1).max(4).default(3);
+
 /** What the rules know beyond one resource: the zones' address spaces, the gatekeeper, the lists. */
 export interface PolicyContext {
   zones: Record<string, ZoneAddress>;

@@ -53,7 +53,8 @@ readline.createInterface({ input: ava.stdout }).on('line', (line) => {
   const m = /^(ok|not ok) \d+ - (.*?)(?: # (SKIP|TODO)\b.*)?$/i.exec(line);
   if (m) {
     const directive = (m[3] || '').toUpperCase();
-    // TAP: `not ok … # TODO` is no failure; ava's own '# fail' trailer counts it as one, so count here.
+    // TAP: `not ok … # TODO` is no failure; ava's own '# fail' trailer counts it as one, so count here. The same rule
+    // judges the report in compliance/sources/tap-report.ts (parseTap); this script stays plain JS so `npm test` needs no loader.
     const kind = directive === 'SKIP' ? 'skip' : directive === 'TODO' ? 'todo' : m[1] === 'ok' ? 'pass' : 'fail';
     tally[kind]++;
     say(`  ${{ pass: '✔', fail: '✘', skip: '-', todo: '-' }[kind]} ${m[2]}${kind === 'skip' ? ' (skipped)' : kind === 'todo' ? ' (todo)' : ''}`);

@@ -53,6 +53,8 @@ export interface AppPlan {
   readonly storageGb: number | undefined;
   /** the 等保 grade the app is filed at: the stack's override, else the catalogue's */
   readonly grade: number;
+  /** the declared backup policies the app's class maps to */
+  readonly backupPolicies: readonly string[];
   /** `backup.yiyun.io/<policy>: enabled` per policy: label selectors pick what each policy keeps */
   readonly backupLabels: Readonly<Record<string, string>>;
 }
@@ -120,6 +122,7 @@ export function planClinicalApp(entry: AppEntry, choices: AppDeployChoices, back
     tlsSecret: `${id}-tls`,
     storageGb: entry.storage ? (choices.storageGb ?? entry.storage.sizeGb) : undefined,
     grade: choices.grade ?? entry.grade,
+    backupPolicies: [...backupPolicies],
     backupLabels: Object.fromEntries(backupPolicies.map((p) => [`backup.yiyun.io/${p}`, 'enabled'])),
   };
 }

@@ -15,9 +15,8 @@ export interface LogAuditTarget {
   readonly port: number;
 }
 
-export interface ClinicalAppArgs extends AppDeployChoices {
-  /** the catalogue entry to deploy */
-  readonly entry: AppEntry;
+/** Where an app lands in the zone, whichever way its plan is given. */
+export interface ClinicalAppSite {
   /** the zone's name, prefix of every child's logical name */
   readonly zone: string;
   /**
@@ -29,8 +28,6 @@ export interface ClinicalAppArgs extends AppDeployChoices {
   readonly databaseHosts: Readonly<Partial<Record<'postgres' | 'mariadb', string>>>;
   /** the zone's encrypted (SM4) StorageClass for the data volume */
   readonly storageClass: string;
-  /** the declared backup policies this app's class maps to */
-  readonly backupPolicies: readonly string[];
   /** an existing namespace to deploy into (its owner keeps its default-deny); default: `app-<id>`, created here */
   readonly namespace?: string;
   /** default: log-audit.yiyun-security:6514 */
@@ -38,6 +35,20 @@ export interface ClinicalAppArgs extends AppDeployChoices {
   /** the CA that issues the app's certificate into `<id>-tls`; default: the platform CA */
   readonly tlsIssuer?: string;
 }
+
+/** A catalogue entry and the stack's choices, planned here. */
+export interface ClinicalAppChoices extends AppDeployChoices {
+  /** the catalogue entry to deploy */
+  readonly entry: AppEntry;
+  /** the declared backup policies this app's class maps to */
+  readonly backupPolicies: readonly string[];
+}
+
+/**
+ * Either the entry and choices, or a plan already made (`planClinicalApp`), so that a caller that checked the
+ * plan (capacity, say) deploys exactly that plan. A plan for an existing namespace must name the same one.
+ */
+export type ClinicalAppArgs = ClinicalAppSite & (ClinicalAppChoices | { readonly plan: AppPlan });
 
 const DB_PORTS = { postgres: 5432, mariadb: 3306 } as const;
 /** The label carrying an app's filed 等保 grade on its namespace and Deployments. */
@@ -66,8 +77,11 @@ export class ClinicalApp extends pulumi.ComponentResource {
   constructor(name: string, args: ClinicalAppArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('yiyun:apps:ClinicalApp', name, {}, opts);
     // Defaults and validation first: nothing is declared for an app whose inputs do not hold together.
-    const plan = planClinicalApp(args.entry, args, args.backupPolicies, args.namespace);
+    const plan = 'plan' in args ? args.plan : planClinicalApp(args.entry, args, args.backupPolicies, args.namespace);
     const e = plan.entry;
+    if (args.namespace && args.namespace !== plan.namespace) {
+      throw new ConfigError(`app ${e.id}: planned for namespace ${plan.namespace}, deployed into ${args.namespace}`);
+    }
     const ns = plan.namespace;
     const logAudit = args.logAudit ?? { namespace: 'yiyun-security', service: 'log-audit', port: 6514 };
     const issuer = args.tlsIssuer ?? 'yiyun-platform-ca';
@@ -85,7 +99,7 @@ export class ClinicalApp extends pulumi.ComponentResource {
     const gradeLabel = { [GRADE_LABEL]: String(plan.grade) };
     const annotations = {
       'yiyun.io/backup-class': e.backup,
-      'yiyun.io/backup-policies': args.backupPolicies.join(','),
+      'yiyun.io/backup-policies': plan.backupPolicies.join(','),
       // Node-level log shippers read these: stdout/stderr of every pod go to log audit, RFC 5424 over TLS.
       'yiyun.io/log-shipping': `syslog+tls://${logAudit.service}.${logAudit.namespace}.svc:${logAudit.port}`,
       'yiyun.io/log-format': 'rfc5424',
@@ -175,7 +189,7 @@ export class ClinicalApp extends pulumi.ComponentResource {
 
     if (e.storage && plan.storageGb) {
       this.volume = new k8s.core.v1.PersistentVolumeClaim(`${base}-data`, {
-        metadata: { name: `${e.id}-data`, namespace: ns, labels: appLabels, annotations: { 'yiyun.io/backup-class': e.backup, 'yiyun.io/backup-policies': args.backupPolicies.join(',') } },
+        metadata: { name: `${e.id}-data`, namespace: ns, labels: appLabels, annotations: { 'yiyun.io/backup-class': e.backup, 'yiyun.io/backup-policies': plan.backupPolicies.join(',') } },
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName: args.storageClass,

@@ -14,7 +14,7 @@ import { buildRecordsWorkbook } from './pack-xlsx';
 export { verifyEvidencePack, type PackSigner, type VerifyResult } from './pack-manifest';
 
 export type EvidencePackDeps = {
-  compliance: Pick<ComplianceService, 'snapshot' | 'readFile'> & Partial<Pick<ComplianceService, 'tenantScopes'>>;
+  compliance: Pick<ComplianceService, 'snapshot' | 'readFile' | 'tenantScopes'>;
   /** Display names of tenants for the per-tenant sections (the compliance room does not read the tenants table). */
   tenantNames?: (ids: string[]) => Promise<Map<string, string>>;
   signer: PackSigner;
@@ -185,7 +185,7 @@ export async function generateEvidencePack(deps: EvidencePackDeps, opts: PackOpt
   progress('snapshot', 1, 1, '快照完成');
 
   // Evidence: each check's files once (evidence/checks/<key>/), its structured result, and manual uploads.
-  const tenantIds = deps.compliance.tenantScopes ? await deps.compliance.tenantScopes() : [];
+  const tenantIds = await deps.compliance.tenantScopes();
   const tenantSnaps: Array<{ tenantId: string; label: string; snap: ComplianceSnapshot }> = [];
   const names = tenantIds.length > 0 && deps.tenantNames ? await deps.tenantNames(tenantIds) : new Map<string, string>();
   for (const tenantId of tenantIds) tenantSnaps.push({ tenantId, label: names.get(tenantId) ?? tenantId, snap: await deps.compliance.snapshot({ tenantId }) });

@@ -6,7 +6,7 @@ import { parseTap, type TapTally } from './tap-report';
 /** The plain closing line of a test run: `N passed, N failed` (optionally `, N skipped`). */
 const TALLY = /(\d+)\s+(?:tests?\s+)?passed(?:,\s*(\d+)\s+(?:tests?\s+)?failed)?/i;
 
-type ReportSummary = { file: string; bytes: number; passed: number | null; failed: number | null };
+type ReportSummary = { dir: string; file: string; bytes: number; mtime: Date; passed: number | null; failed: number | null };
 
 async function summarise(dir: string): Promise<ReportSummary[]> {
   const out: ReportSummary[] = [];
@@ -31,7 +31,7 @@ async function summarise(dir: string): Promise<ReportSummary[]> {
             failed = m[2] === undefined ? 0 : Number(m[2]);
           }
         }
-        out.push({ file: path.relative(dir, abs), bytes: st.size, passed, failed });
+        out.push({ dir, file: path.relative(dir, abs), bytes: st.size, mtime: st.mtime, passed, failed });
       }
     }
   }
@@ -41,15 +41,13 @@ async function summarise(dir: string): Promise<ReportSummary[]> {
 
 type TapReport = TapTally & { file: string; at: Date };
 
-async function tapReports(dirs: string[]): Promise<TapReport[]> {
+/** The TAP reports among the files already walked, newest first. */
+async function tapReports(files: ReportSummary[]): Promise<TapReport[]> {
   const out: TapReport[] = [];
-  for (const dir of dirs) {
-    for (const r of await summarise(dir)) {
-      if (!/\.tap$/i.test(r.file) || r.bytes > 64 * 1024 * 1024) continue;
-      const abs = path.join(dir, r.file);
-      const tally = parseTap(await readFile(abs, 'utf8'));
-      out.push({ ...tally, file: r.file, at: tally.startedAt ?? (await stat(abs)).mtime });
-    }
+  for (const r of files) {
+    if (!/\.tap$/i.test(r.file) || r.bytes > 64 * 1024 * 1024) continue;
+    const tally = parseTap(await readFile(path.join(r.dir, r.file), 'utf8'));
+    out.push({ ...tally, file: r.file, at: tally.startedAt ?? r.mtime });
   }
   return out.sort((a, b) => b.at.getTime() - a.at.getTime());
 }
@@ -75,8 +73,9 @@ export function selfEvidenceSource(opts: { reportsDirs: string[]; maxAgeDays?: n
         itemIds: ['L3-CES1-20', 'L3-CMS1-15', 'L3-CMS1-16', 'L3-CMS1-24', 'L3-CMS1-25'],
         kind: 'partial',
         async run({ now }) {
-          const reports = (await Promise.all(opts.reportsDirs.map(summarise))).flat();
-          const taps = await tapReports(opts.reportsDirs);
+          const files = (await Promise.all(opts.reportsDirs.map(summarise))).flat();
+          const taps = await tapReports(files);
+          const reports = files.map(({ file, bytes, passed, failed }) => ({ file, bytes, passed, failed }));
           const latest = taps[0] ?? null;
           const ageDays = latest ? (now.getTime() - latest.at.getTime()) / DAY_MS : null;
           let verdict: 'pass' | 'partial' | 'fail';

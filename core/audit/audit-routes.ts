@@ -50,6 +50,9 @@ function ownTenant(actor: Actor): string {
   return actor.tenantId;
 }
 
+const seqParams = z.strictObject({ seq: z.coerce.number().int().min(1) });
+const notFound = () => new NotFoundError('no such audit record', { code: 'audit.not_found' });
+
 /** Read-only routes over the trail: there is deliberately no route that changes it. */
 export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>): RouteDef[] {
   return [
@@ -59,10 +62,10 @@ export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>
     }),
     defineRoute({
       method: 'get', path: '/api/audit/records/:seq', tag: 'audit', summary: 'One audit record', access: 'audit.read',
-      params: z.strictObject({ seq: z.coerce.number().int().min(1) }), response: recordSchema,
+      params: seqParams, response: recordSchema,
       handler: async ({ params }) => {
         const r = await trail.get(params.seq);
-        if (!r) throw new NotFoundError('no such audit record', { code: 'audit.not_found' });
+        if (!r) throw notFound();
         return r;
       },
     }),
@@ -79,12 +82,12 @@ export function auditRoutes(trail: Pick<AuditTrail, 'search' | 'get' | 'verify'>
     }),
     defineRoute({
       method: 'get', path: `${TENANT_AUDIT_PATH}/:seq`, tag: 'audit', summary: "One audit record of the caller's tenant", access: 'audit.read_tenant',
-      params: z.strictObject({ seq: z.coerce.number().int().min(1) }), response: recordSchema,
+      params: seqParams, response: recordSchema,
       handler: async ({ actor, params }) => {
         const tenantId = ownTenant(actor);
         const r = await trail.get(params.seq);
         // Another tenant's record (or the platform's own) is not found, not forbidden: its existence is not the tenant's business.
-        if (!r || r.tenantId !== tenantId) throw new NotFoundError('no such audit record', { code: 'audit.not_found' });
+        if (!r || r.tenantId !== tenantId) throw notFound();
         return r;
       },
     }),

@@ -38,17 +38,23 @@ export function asRoom<T>(db: Kysely<any>): Kysely<T> {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * A node-postgres pool whose lost connections never kill the process. pg-pool listens for errors only on idle
+ * clients (it replaces them); a checked-out client between two queries (a transaction, a held connection) whose
+ * server session ends (restart, pg_terminate_backend, a dropped database) would emit an 'error' nobody handles.
+ * With a listener on every client, its holder sees the failure at its next query instead.
+ */
+export function openPgPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 /** Opens PostgreSQL (`DATABASE_URL`) or the embedded PGlite (data directory or memory). */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
-    pool.on('error', () => {
-      // An idle client lost its connection; the pool replaces it. Queries report their own errors.
-    });
-    // pg-pool listens for errors only on idle clients. A checked-out client between two queries (a transaction, a
-    // held connection) whose server session ends (restart, pg_terminate_backend, a dropped database) would emit an
-    // 'error' nobody handles and kill the process; its holder sees the failure at its next query instead.
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const pool = openPgPool(opts.url, opts.maxConnections ?? 10);
     const namer = createStatementNamer({ threshold: opts.prepareThreshold ?? DEFAULT_PREPARE_THRESHOLD });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: nameRepeatedStatements(pool, namer) }) });
     const u = new URL(opts.url);

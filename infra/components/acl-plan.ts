@@ -97,6 +97,19 @@ export function securityGroupRules(kind: TierKind, all: Map<TierKind, Cidrs>, dn
   return out;
 }
 
+/** One FWaaS allow rule for a flow from `src` (any source when undefined) to `dst`, on the flow's protocol and ports. */
+function allowRule(f: TierFlow, v: 4 | 6, src: string | undefined, dst: string, description: string): FwRuleSpec {
+  return {
+    ipVersion: v,
+    protocol: f.protocol,
+    action: 'allow',
+    ...(src ? { sourceIp: src } : {}),
+    destinationIp: dst,
+    ...(f.ports ? { destinationPort: f.ports[0] === f.ports[1] ? `${f.ports[0]}` : `${f.ports[0]}:${f.ports[1]}` } : {}),
+    description,
+  };
+}
+
 /**
  * FWaaS v2 rules for the router port(s) of one tier: the ingress policy filters what the tier sends
  * into the router, the egress policy what the router delivers into the tier. FWaaS denies whatever
@@ -105,15 +118,9 @@ export function securityGroupRules(kind: TierKind, all: Map<TierKind, Cidrs>, dn
 export function firewallRules(kind: TierKind, all: Map<TierKind, Cidrs>, flows: readonly TierFlow[] = TIER_FLOWS): { ingress: FwRuleSpec[]; egress: FwRuleSpec[] } {
   const present = new Set(all.keys());
   const own = cidrsOf(kind, all);
-  const mk = (f: TierFlow, v: 4 | 6, src: string | undefined, dst: string): FwRuleSpec => ({
-    ipVersion: v,
-    protocol: f.protocol,
-    action: 'allow',
-    ...(src && src !== '0.0.0.0/0' && src !== '::/0' ? { sourceIp: src } : {}),
-    destinationIp: dst,
-    ...(f.ports ? { destinationPort: f.ports[0] === f.ports[1] ? `${f.ports[0]}` : `${f.ports[0]}:${f.ports[1]}` } : {}),
-    description: `${f.from}→${f.to}: ${f.why}`,
-  });
+  // A world source is no filter at all: FWaaS matches any source when none is given.
+  const mk = (f: TierFlow, v: 4 | 6, src: string | undefined, dst: string): FwRuleSpec =>
+    allowRule(f, v, src && src !== '0.0.0.0/0' && src !== '::/0' ? src : undefined, dst, `${f.from}→${f.to}: ${f.why}`);
   const ingress: FwRuleSpec[] = [];
   const egress: FwRuleSpec[] = [];
   for (const f of flowsOutOf(kind, present, flows)) {
@@ -145,15 +152,8 @@ export function firewallRules(kind: TierKind, all: Map<TierKind, Cidrs>, flows: 
 export function transitFirewallRules(all: Map<TierKind, Cidrs>, flows: readonly TierFlow[] = TIER_FLOWS): { ingress: FwRuleSpec[]; egress: FwRuleSpec[] } {
   const present = new Set(all.keys());
   const mgmt = cidrsOf('management', all);
-  const mk = (f: TierFlow, src: string, dst: string): FwRuleSpec => ({
-    ipVersion: 4,
-    protocol: f.protocol,
-    action: 'allow',
-    sourceIp: src,
-    destinationIp: dst,
-    ...(f.ports ? { destinationPort: f.ports[0] === f.ports[1] ? `${f.ports[0]}` : `${f.ports[0]}:${f.ports[1]}` } : {}),
-    description: `${f.from}→${f.to} via the management transit: ${f.why}`,
-  });
+  const mk = (f: TierFlow, src: string, dst: string): FwRuleSpec =>
+    allowRule(f, 4, src, dst, `${f.from}→${f.to} via the management transit: ${f.why}`);
   const ingress: FwRuleSpec[] = [];
   const egress: FwRuleSpec[] = [];
   // The transit is IPv4 only: an IPv6 management tier would need its own transit (see docs/infra.md).

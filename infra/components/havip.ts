@@ -1,5 +1,6 @@
 import * as openstack from '@pulumi/openstack';
 import * as pulumi from '@pulumi/pulumi';
+import { BACKUP_POLICY_KEY, backupPolicyValue } from '../../policies';
 import { renderKeepalived, renderMemberCloudInit } from './keepalived';
 
 export interface HaVipArgs {
@@ -92,7 +93,7 @@ export class HaVip extends pulumi.ComponentResource {
         metadata: {
           'yiyun.havip': name,
           'yiyun.role': args.role,
-          'yiyun.backup-policy': args.backupPolicies.join(','),
+          [BACKUP_POLICY_KEY]: backupPolicyValue(args.backupPolicies),
         },
         tags: [`yiyun:zone=${args.zone}`, `yiyun:role=${args.role}`],
       }, parent);
@@ -104,7 +105,7 @@ export class HaVip extends pulumi.ComponentResource {
           size: args.dataVolumeGb,
           volumeType: args.volumeType,
           ...(args.availabilityZone ? { availabilityZone: args.availabilityZone } : {}),
-          metadata: { 'yiyun.backup-policy': args.backupPolicies.join(',') },
+          metadata: { [BACKUP_POLICY_KEY]: backupPolicyValue(args.backupPolicies) },
         }, parent);
         new openstack.compute.VolumeAttach(`${base}-${m.key}-data-attach`, { instanceId: vm.id, volumeId: vol.id }, parent);
       }

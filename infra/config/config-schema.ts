@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allowedImagesSchema, formatPrefix, gatekeeperSchema, parsePrefix, zoneAddressSchema } from '../../policies';
+import { allowedImagesSchema, formatPrefix, gatekeeperSchema, parsePrefix, platformGradeSchema, zoneAddressSchema } from '../../policies';
 
 const posInt = z.number().int().positive();
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, 'lower-case kebab name');
@@ -209,7 +209,7 @@ export const projectConfigSchema = z
     gatekeeper: gatekeeperSchema,
     allowedImages: allowedImagesSchema,
     /** the platform's own filed 等保 grade: no hosted system may be graded above it (L3-CNS2-01) */
-    grade: z.number().int().min(1).max(4).default(3),
+    grade: platformGradeSchema,
   })
   .strict();
 

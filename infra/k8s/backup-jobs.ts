@@ -1,11 +1,10 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
 import type { EstateConfig } from '../config/config-schema';
-import { DATA_DIR, KEYS_DIR, ZONE_KEYS_SECRET } from './workloads';
+import { BACKUP_POLICIES_CONFIGMAP, BACKUP_POLICIES_DIR, BACKUP_POLICIES_FILE } from './backup-policies-file';
+import { CONTAINER_SECURITY_CONTEXT, DATA_DIR, POD_SECURITY_CONTEXT, ROLE_BASE_MOUNTS, TMP_VOLUME, ZONE_KEYS_VOLUME, scratchDataVolume } from './workloads';
 
-/** The ConfigMap infra/k8s/platform.ts writes (`policies.json`: the stack's `backupPolicies`) and where jobs mount it. */
-export const BACKUP_POLICIES_CONFIGMAP = 'backup-policies';
-export const BACKUP_POLICIES_DIR = '/etc/yiyun/backup-policies';
+export { BACKUP_POLICIES_CONFIGMAP, BACKUP_POLICIES_DIR, BACKUP_POLICIES_FILE } from './backup-policies-file';
 
 /**
  * The zone's OpenStack application credential for the backup jobs, created by the ops engineer, never declared
@@ -68,11 +67,11 @@ export function backupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceOptions
               spec: {
                 restartPolicy: 'Never',
                 automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+                securityContext: POD_SECURITY_CONTEXT,
                 containers: [{
                   name: 'backup',
                   image: a.image,
-                  args: ['backup', 'run', '--policy', p.name, '--zone', a.stack, '--policies', `${BACKUP_POLICIES_DIR}/policies.json`, '--wait-minutes', String(BACKUP_WAIT_MINUTES)],
+                  args: ['backup', 'run', '--policy', p.name, '--zone', a.stack, '--policies', BACKUP_POLICIES_FILE, '--wait-minutes', String(BACKUP_WAIT_MINUTES)],
                   env: [
                     { name: 'YIYUN_ZONE', value: a.stack },
                     { name: 'YIYUN_DATA_DIR', value: DATA_DIR },
@@ -80,19 +79,17 @@ export function backupJobs(a: BackupJobsArgs, opts: pulumi.CustomResourceOptions
                     ...fromCredential,
                   ],
                   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+                  securityContext: CONTAINER_SECURITY_CONTEXT,
+                  // zone-keys among them: checkpoints the run writes are signed like every role's
                   volumeMounts: [
-                    { name: 'tmp', mountPath: '/tmp' },
-                    { name: 'data', mountPath: DATA_DIR },
-                    // the zone's audit signing key: checkpoints the run writes are signed like every role's
-                    { name: 'zone-keys', mountPath: KEYS_DIR, readOnly: true },
+                    ...ROLE_BASE_MOUNTS,
                     { name: 'policies', mountPath: BACKUP_POLICIES_DIR, readOnly: true },
                   ],
                 }],
                 volumes: [
-                  { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-                  { name: 'data', emptyDir: { sizeLimit: '64Mi' } },
-                  { name: 'zone-keys', secret: { secretName: ZONE_KEYS_SECRET, defaultMode: 0o440 } },
+                  TMP_VOLUME,
+                  scratchDataVolume('64Mi'),
+                  ZONE_KEYS_VOLUME,
                   { name: 'policies', configMap: { name: BACKUP_POLICIES_CONFIGMAP } },
                 ],
               },

@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ClinicalApp } from '../../apps';
 import type { EstateConfig } from '../config/config-schema';
-import { backupPoliciesFor, checkAppCapacity, enabledApps } from './clinical-apps-plan';
+import { checkAppCapacity, enabledApps } from './clinical-apps-plan';
 
 export interface ClinicalAppsArgs {
   readonly cfg: EstateConfig;
@@ -9,8 +9,8 @@ export interface ClinicalAppsArgs {
   readonly wafAddresses: readonly string[];
   /** the zone's HA database VIPs by engine */
   readonly databaseHosts: Readonly<Partial<Record<'postgres' | 'mariadb', string>>>;
-  /** the zone's encrypted Cinder volume type (`Storage.defaultVolumeType`) */
-  readonly volumeType: string;
+  /** the StorageClass Platform declares over the zone's encrypted volume type (`Platform.storageClass`) */
+  readonly storageClass: string;
 }
 
 /** What the plan and the console say about a deployed app. */
@@ -39,24 +39,16 @@ export class ClinicalApps extends pulumi.ComponentResource {
   constructor(name: string, args: ClinicalAppsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('yiyun:k8s:ClinicalApps', name, {}, opts);
     const { cfg } = args;
-    // The StorageClass Platform declares over the same volume type (infra/k8s/platform.ts); a test checks it exists.
-    const storageClass = `yiyun-${args.volumeType}`;
     const enabled = enabledApps(cfg);
     checkAppCapacity(cfg, enabled);
+    // The plans the capacity check passed are the ones deployed.
     for (const a of enabled) {
       this.apps.push(new ClinicalApp(`${cfg.zone}-app-${a.entry.id}`, {
-        entry: a.entry,
+        plan: a.plan,
         zone: cfg.zone,
-        images: a.config.images,
-        replicas: a.config.replicas,
-        requests: a.config.requests,
-        env: a.config.env,
-        ...(a.config.storageGb ? { storageGb: a.config.storageGb } : {}),
-        ...(a.config.grade ? { grade: a.config.grade } : {}),
         wafAddresses: args.wafAddresses,
         databaseHosts: args.databaseHosts,
-        storageClass,
-        backupPolicies: backupPoliciesFor(a.entry.backup, cfg.backupPolicies),
+        storageClass: args.storageClass,
       }, { parent: this }));
     }
     this.summary = this.apps.map((app) => ({

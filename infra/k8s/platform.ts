@@ -5,6 +5,7 @@ import type { EstateConfig, TierKind } from '../config/config-schema';
 import type { Cidrs } from '../components/acl-plan';
 import { SYSTEM_NAMESPACES, fromCidr, fromNamespace, namespaceWithPolicies, tcp, tenantNamespace, type Allow } from './namespaces';
 import { BACKUP_JOB_NAME, backupJobs } from './backup-jobs';
+import { BACKUP_POLICIES_CONFIGMAP, BACKUP_POLICIES_KEY } from './backup-policies-file';
 import { monitoring } from './monitoring';
 import { HTTP_PORT, ROLES, SYSLOG_TLS_SECRET, roleListeners, roleWorkload, type RoleSite, type YiyunRole } from './workloads';
 import { zoneKeys } from './zone-keys';
@@ -36,6 +37,9 @@ const TENANT_NAMESPACES = { namespaceSelector: { matchLabels: { 'yiyun.io/kind':
  * declared policies (backup, log retention, gatekeeper flows) to the control plane.
  */
 export class Platform extends pulumi.ComponentResource {
+  /** the StorageClass over the zone's encrypted volume type: every PersistentVolumeClaim on the cluster names it */
+  readonly storageClass: string;
+
   constructor(name: string, args: PlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('yiyun:k8s:Platform', name, {}, opts);
     const { cfg } = args;
@@ -50,6 +54,7 @@ export class Platform extends pulumi.ComponentResource {
     // NetworkPolicies see the pod's port (after the Service's port mapping): allow what the process opens.
     const podPorts = (role: YiyunRole) => roleListeners(role, site).listeners.map((l) => ({ protocol: l.protocol, port: l.targetPort }));
     const storageClass = `yiyun-${args.volumeType}`;
+    this.storageClass = storageClass;
 
     const allows: Record<(typeof SYSTEM_NAMESPACES)[number], Allow[]> = {
       'yiyun-system': [
@@ -131,8 +136,8 @@ export class Platform extends pulumi.ComponentResource {
       data: { retentionDays: String(cfg.logRetentionDays), capacityAlertPercent: '80' },
     }, after('yiyun-security'));
     new k8s.core.v1.ConfigMap(`${z}-backup-policies`, {
-      metadata: { name: 'backup-policies', namespace: 'yiyun-system', labels: { 'yiyun.io/kind': 'backup-policies' } },
-      data: { 'policies.json': JSON.stringify(cfg.backupPolicies, null, 2) },
+      metadata: { name: BACKUP_POLICIES_CONFIGMAP, namespace: 'yiyun-system', labels: { 'yiyun.io/kind': 'backup-policies' } },
+      data: { [BACKUP_POLICIES_KEY]: JSON.stringify(cfg.backupPolicies, null, 2) },
     }, after('yiyun-system'));
     new k8s.core.v1.ConfigMap(`${z}-gatekeeper-flows`, {
       metadata: { name: 'gatekeeper-flows', namespace: 'yiyun-system', labels: { 'yiyun.io/kind': 'gatekeeper' } },

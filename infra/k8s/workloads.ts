@@ -53,6 +53,30 @@ export const ZONES_SECRET_KEY = 'zones.json';
 export const ZONES_DIR = '/etc/yiyun/zones';
 export const ZONES_FILE = `${ZONES_DIR}/${ZONES_SECRET_KEY}`;
 
+/*
+ * What every yiyun pod shares, the roles' and the backup jobs' alike: non-root with the runtime's seccomp
+ * profile, a read-only root with all capabilities dropped, a scratch /tmp, the data directory and the zone's
+ * keys under it.
+ */
+export const POD_SECURITY_CONTEXT: k8s.types.input.core.v1.PodSecurityContext = {
+  runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+};
+export const CONTAINER_SECURITY_CONTEXT: k8s.types.input.core.v1.SecurityContext = {
+  allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+};
+/** Mounts of `tmp`, `data` and `zone-keys`, in that order. */
+export const ROLE_BASE_MOUNTS: readonly k8s.types.input.core.v1.VolumeMount[] = [
+  { name: 'tmp', mountPath: '/tmp' },
+  { name: 'data', mountPath: DATA_DIR },
+  { name: 'zone-keys', mountPath: KEYS_DIR, readOnly: true },
+];
+/** tsx keeps its transpile cache under /tmp. */
+export const TMP_VOLUME: k8s.types.input.core.v1.Volume = { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } };
+/** 0440 + fsGroup: readable by the app's group, never writable; the app finds the files and creates none. */
+export const ZONE_KEYS_VOLUME: k8s.types.input.core.v1.Volume = { name: 'zone-keys', secret: { secretName: ZONE_KEYS_SECRET, defaultMode: 0o440 } };
+/** `data` for a pod without a persistent volume: scratch that dies with the pod. */
+export const scratchDataVolume = (sizeLimit: string): k8s.types.input.core.v1.Volume => ({ name: 'data', emptyDir: { sizeLimit } });
+
 /**
  * One port a role publishes. `port` is what clients dial on the Service; `targetPort` is what the process
  * opens: always ≥ 1024, so the pod needs no NET_BIND_SERVICE (the Service maps 514 → 5514).
@@ -129,7 +153,7 @@ export function rolePodSpec(a: RoleWorkloadArgs): k8s.types.input.core.v1.PodSpe
   return {
     serviceAccountName: a.role,
     automountServiceAccountToken: false,
-    securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: POD_SECURITY_CONTEXT,
     topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': a.role } } }],
     containers: [{
       name: a.role,
@@ -140,21 +164,17 @@ export function rolePodSpec(a: RoleWorkloadArgs): k8s.types.input.core.v1.PodSpe
       readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
       livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 },
       resources: { requests: { cpu: ROLES[a.role].cpu, memory: ROLES[a.role].memory }, limits: { memory: ROLES[a.role].memory } },
-      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      securityContext: CONTAINER_SECURITY_CONTEXT,
       volumeMounts: [
-        { name: 'tmp', mountPath: '/tmp' },
-        { name: 'data', mountPath: DATA_DIR },
-        { name: 'zone-keys', mountPath: KEYS_DIR, readOnly: true },
+        ...ROLE_BASE_MOUNTS,
         ...(tls ? [{ name: 'syslog-tls', mountPath: SYSLOG_TLS_DIR, readOnly: true }] : []),
         ...(zones ? [{ name: 'zones', mountPath: ZONES_DIR, readOnly: true }] : []),
       ],
     }],
     volumes: [
-      // tsx keeps its transpile cache under /tmp.
-      { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
-      ...(persistent ? [] : [{ name: 'data', emptyDir: { sizeLimit: '1Gi' } }]),
-      // 0440 + fsGroup: readable by the app's group, never writable; the app finds the files and creates none.
-      { name: 'zone-keys', secret: { secretName: ZONE_KEYS_SECRET, defaultMode: 0o440 } },
+      TMP_VOLUME,
+      ...(persistent ? [] : [scratchDataVolume('1Gi')]),
+      ZONE_KEYS_VOLUME,
       ...(tls ? [{ name: 'syslog-tls', secret: { secretName: SYSLOG_TLS_SECRET, defaultMode: 0o440 } }] : []),
       ...(zones ? [{ name: 'zones', secret: { secretName: ZONES_SECRET, defaultMode: 0o440, items: [{ key: ZONES_SECRET_KEY, path: ZONES_SECRET_KEY }] } }] : []),
     ],

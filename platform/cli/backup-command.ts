@@ -5,6 +5,7 @@ import { systemActor } from '../../core/authz';
 import type { Settings } from '../../core/config';
 import { runMigrations, type Database } from '../../core/db';
 import { createLogger, type Logger } from '../../core/log';
+import { BACKUP_POLICIES_FILE } from '../../infra/k8s/backup-policies-file';
 import { cinder, nova } from '../cloud/driver/openstack/openstack-api';
 import { createOpenStackClient } from '../cloud/driver/openstack/openstack-client';
 import { allModules, openConfiguredDatabase } from '../server/context';
@@ -14,7 +15,7 @@ import { runBackupPolicy, type BackupEvent, type BackupRunResult } from './backu
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
 /** Where the CronJob mounts the `backup-policies` ConfigMap (infra/k8s/backup-jobs.ts). */
-export const DEFAULT_POLICIES_FILE = '/etc/yiyun/backup-policies/policies.json';
+export const DEFAULT_POLICIES_FILE = BACKUP_POLICIES_FILE;
 
 export type BackupRunCliOptions = { policy: string; zone?: string; policies?: string; dryRun?: boolean; json?: boolean; waitMinutes?: number };
 /** Injectable for tests: the environment the credential comes from, the clock, the poll interval. */

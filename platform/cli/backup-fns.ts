@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { backupPolicySchema } from '../../infra/config/config-schema';
+import { BACKUP_POLICY_KEY, backupPoliciesOf } from '../../policies';
 
 /*
  * Pure rules of `yiyun backup run`: which volumes a policy covers, what the next backup of a volume is, and which
@@ -10,11 +11,9 @@ import { backupPolicySchema } from '../../infra/config/config-schema';
 export const policiesFileSchema = z.array(backupPolicySchema);
 export type BackupPolicy = z.infer<typeof backupPolicySchema>;
 
-export const POLICY_METADATA_KEY = 'yiyun.backup-policy';
-
-/** The policies a metadata value names: the estate writes a comma-separated list ("daily-incremental,weekly-full"). */
+/** The policies a VM's or volume's metadata names (policies/backup-policy-metadata.ts). */
 export function namedPolicies(metadata: Record<string, string> | undefined): string[] {
-  return (metadata?.[POLICY_METADATA_KEY] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return backupPoliciesOf(metadata?.[BACKUP_POLICY_KEY]);
 }
 
 const TS = /^\d{8}T\d{6}Z$/;

@@ -1,5 +1,6 @@
 import type { CinderBackup, CinderVolume, NovaServer } from '../cloud/driver/openstack/openstack-api';
-import { backupName, namedPolicies, nextIsIncremental, POLICY_METADATA_KEY, prunePlan, type BackupFacts, type BackupPolicy } from './backup-fns';
+import { BACKUP_POLICY_KEY } from '../../policies';
+import { backupName, namedPolicies, nextIsIncremental, prunePlan, type BackupFacts, type BackupPolicy } from './backup-fns';
 
 /** What the run needs of Cinder and Nova (openstack-api.ts's helpers fit it; tests may pass less). */
 export type BackupCloud = {
@@ -130,7 +131,7 @@ export async function runBackupPolicy(cloud: BackupCloud, o: BackupRunOptions): 
     if (o.dryRun) continue;
     const detail = { policy: policy.name, zone, volumeId: v.id, name: r.backupName, incremental };
     try {
-      const b = await cloud.createBackup(v.id, r.backupName, incremental, { [POLICY_METADATA_KEY]: policy.name, 'yiyun.zone': zone });
+      const b = await cloud.createBackup(v.id, r.backupName, incremental, { [BACKUP_POLICY_KEY]: policy.name, 'yiyun.zone': zone });
       r.backupId = b.id;
       pending.set(b.id, r);
     } catch (err) {

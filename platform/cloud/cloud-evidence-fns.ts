@@ -6,7 +6,8 @@ export type CrossTenantRef = { kind: string; id: string; tenantId: string; field
 /** An ingress rule that opens a tenant's security group to the whole internet. */
 export type OpenRule = { tenantId: string; groupId: string; ruleId: string; rule: string; why: string };
 
-const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+/** The string ids in a spec field: a list of them, or a single one. */
+export const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
 /**
  * Every reference between tenant rows whose target belongs to another tenant. Pure. Allowed exceptions: the region's

@@ -1,15 +1,14 @@
-import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
+import { allPages, combineVerdicts, csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
 import { systemActor } from '../../core/authz';
 import { evaluateResource, ruleById, type PolicyRule } from '../../policies';
 import type { ListedRow } from './cloud-dal';
-import { allPortsOpen, crossTenantRefs, ruleText, type OpenRule } from './cloud-evidence-fns';
+import { allPortsOpen, crossTenantRefs, ids, ruleText, type OpenRule } from './cloud-evidence-fns';
 import type { Kind } from './cloud-schemas';
 import type { CloudService } from './cloud-service';
 import { sgRuleDesc } from './network-service';
 
 const ADMIN_PORT_RULE = [ruleById('admin-port-not-public')].filter((r): r is PolicyRule => !!r);
 const PURGE_LOOKBACK_DAYS = 365;
-const worst = (vs: Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('partial') ? 'partial' : 'pass');
 
 /**
  * The tenant cloud's checks: isolation between tenants, VMs only through the control plane, wipe of deleted disks,
@@ -20,14 +19,8 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
   const { dal, drivers, audit, eraser, tenants, policyContext, policyZones } = cloud.core.deps;
   const actor = systemActor('compliance-cloud');
 
-  async function all(kind: Kind): Promise<ListedRow[]> {
-    const out: ListedRow[] = [];
-    for (let offset = 0; ; offset += 2000) {
-      const { rows } = await dal.list({ kind, tenantId: null, offset, limit: 2000, sort: 'createdAt', order: 'asc' });
-      out.push(...rows);
-      if (rows.length < 2000) return out;
-    }
-  }
+  const all = (kind: Kind): Promise<ListedRow[]> =>
+    allPages(async (offset, limit) => ({ items: (await dal.list({ kind, tenantId: null, offset, limit, sort: 'createdAt', order: 'asc' })).rows }), 2000);
   async function codes(ids: Iterable<string>): Promise<Map<string, string>> {
     const list = [...new Set(ids)];
     return new Map((list.length ? await tenants.directory(list) : []).map((t) => [t.id, t.code]));
@@ -82,7 +75,7 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
           const followsVm: Verdict = cross.length ? 'fail' : nicsWithoutSg.length ? 'partial' : 'pass';
           const base = `租户 ${names.size} 个；跨租户引用 ${cross.length} 处；对任意地址开放管理端口或全部端口的入方向规则 ${open.length} 条`;
           return {
-            verdict: worst([isolation, ownPolicy, followsVm]),
+            verdict: combineVerdicts([isolation, ownPolicy, followsVm]) ?? 'pass',
             summary: `${base}（要求均为 0；安全组新建即默认拒绝入方向）`,
             evidence: { collectedAt: ctx.now.toISOString(), tenants: perTenant, crossTenantRefs: cross, openRules: open, vmsWithoutSecurityGroup: vmsWithoutSg.map((v) => v.id), vmNicsWithoutSecurityGroup: nicsWithoutSg.map((n) => n.id), allowedSharing: 'region catalogue images, images made public, images shared with an accepting tenant', defaultDeny: 'security groups are created without allow rules' },
             ...(cross.length ? { risk: 'high' as const } : {}),
@@ -105,12 +98,8 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
         kind: 'automated',
         async run(): Promise<CheckResult> {
           const vms = await all('vm');
-          const ordered = new Set<string>();
-          for (let offset = 0; ; offset += 1000) {
-            const { rows } = await dal.listOrders({ tenantId: null, kind: 'vm', offset, limit: 1000 });
-            for (const o of rows) if (o.action === 'create' && o.resource_id) ordered.add(o.resource_id);
-            if (rows.length < 1000) break;
-          }
+          const orders = await allPages(async (offset, limit) => ({ items: (await dal.listOrders({ tenantId: null, kind: 'vm', offset, limit })).rows }), 1000);
+          const ordered = new Set(orders.flatMap((o) => (o.action === 'create' && o.resource_id ? [o.resource_id] : [])));
           const withoutOrder = vms.filter((v) => !ordered.has(v.id));
           const zones = [];
           for (const [zone, driver] of drivers) {
@@ -142,17 +131,13 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
         async run(ctx): Promise<CheckResult> {
           const disks = await all('disk');
           const overdue = disks.filter((d) => d.status === 'recycled' && d.purge_after && d.purge_after.getTime() < ctx.now.getTime() - 86_400_000);
-          const purged: { diskId: string; tenantId: string | null; at: Date }[] = [];
           const since = new Date(ctx.now.getTime() - PURGE_LOOKBACK_DAYS * 86_400_000);
-          for (let offset = 0; ; offset += 500) {
-            const page = await audit.search({ action: 'disk.purged', outcome: 'success', from: since, offset, limit: 500 });
-            for (const r of page.items) if (r.targetId) purged.push({ diskId: r.targetId, tenantId: r.tenantId, at: r.occurredAt });
-            if (page.items.length < 500) break;
-          }
-          const states = eraser?.diskKeyStates ? await eraser.diskKeyStates([...purged.map((p) => p.diskId), ...disks.map((d) => d.id)]) : null;
+          const records = await allPages(async (offset, limit) => ({ items: (await audit.search({ action: 'disk.purged', outcome: 'success', from: since, offset, limit })).items }), 500);
+          const purged = records.flatMap((r) => (r.targetId ? [{ diskId: r.targetId, tenantId: r.tenantId, at: r.occurredAt }] : []));
+          // Only purged disks: whether live disks hold a data key is crypto.storage-encryption's judgement, not this one's.
+          const states = eraser?.diskKeyStates ? await eraser.diskKeyStates([...new Set(purged.map((p) => p.diskId))]) : null;
           const notErased = states ? purged.filter((p) => states[p.diskId] === 'active') : purged;
           const neverKeyed = states ? purged.filter((p) => states[p.diskId] === 'missing') : [];
-          const liveWithoutKey = states ? disks.filter((d) => states[d.id] !== 'active') : [];
           const region = [];
           for (const [zone, d] of drivers) region.push({ zone, driver: d.kind, volumeTypes: (await d.describe()).volumeTypes });
           const unencrypted = region.flatMap((z) => z.volumeTypes.filter((v) => !v.encryption || v.encryption === 'none').map((v) => `${z.zone}/${v.name}`));
@@ -161,11 +146,11 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
           const storage: Verdict = !states || notErased.length ? 'fail' : 'partial';
           const summary = !states
             ? '未接入 KMS：清除云硬盘时不销毁数据密钥'
-            : `近 ${PURGE_LOOKBACK_DAYS} 天清除云硬盘 ${purged.length} 块，数据密钥未销毁 ${notErased.length} 块、无密钥 ${neverKeyed.length} 块；在用云硬盘无密钥 ${liveWithoutKey.length} 块；回收站逾期未清除 ${overdue.length} 块；未加密卷类型 ${unencrypted.length} 个。卷与快照经驱动删除（嵌入式：副本记录删除；OpenStack：Cinder 删除，介质擦除取决于存储后端）；数据密钥尚未交给存储后端使用，后端以卷类型自身密钥加密，须测评确认后端擦除`;
+            : `近 ${PURGE_LOOKBACK_DAYS} 天清除云硬盘 ${purged.length} 块，数据密钥未销毁 ${notErased.length} 块、无密钥 ${neverKeyed.length} 块；回收站逾期未清除 ${overdue.length} 块；未加密卷类型 ${unencrypted.length} 个。卷与快照经驱动删除（嵌入式：副本记录删除；OpenStack：Cinder 删除，介质擦除取决于存储后端）；数据密钥尚未交给存储后端使用，后端以卷类型自身密钥加密，须测评确认后端擦除`;
           return {
             verdict: storage,
             summary,
-            evidence: { kms: !!eraser, purged: purged.length, notErased: notErased.map((p) => p.diskId), purgedWithoutKey: neverKeyed.map((p) => p.diskId), liveDisksWithoutKey: liveWithoutKey.map((d) => d.id), overdueRecycled: overdue.map((d) => ({ id: d.id, purgeAfter: d.purge_after })), volumeTypes: region, unencryptedVolumeTypes: unencrypted, keyBinding: 'control plane only: the volume backend encrypts with its own keys' },
+            evidence: { kms: !!eraser, purged: purged.length, notErased: notErased.map((p) => p.diskId), purgedWithoutKey: neverKeyed.map((p) => p.diskId), overdueRecycled: overdue.map((d) => ({ id: d.id, purgeAfter: d.purge_after })), volumeTypes: region, unencryptedVolumeTypes: unencrypted, keyBinding: 'control plane only: the volume backend encrypts with its own keys' },
             ...(notErased.length ? { risk: 'high' as const } : {}),
             perItem: {
               'L3-CES2-18': { verdict: storage === 'fail' ? 'fail' : 'partial', summary: `${summary}；虚拟机内存回收由虚拟化层负责，须测评核查` },
@@ -235,5 +220,3 @@ export function cloudEvidenceSource(cloud: Pick<CloudService, 'core' | 'exportLi
     ],
   });
 }
-
-const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

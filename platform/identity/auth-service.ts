@@ -95,8 +95,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     return !!r.locked_until && r.locked_until > now();
   }
 
-  function restrictionReason(r: AccountRow, client: ClientInfo): string | null {
-    return !ipAllowed(client.sourceIp, r.allowed_cidrs) ? 'source address not allowed' : !timeAllowed(now(), r.allowed_windows) ? 'outside the allowed login hours' : null;
+  function restrictionReason(r: AccountRow, client: ClientInfo, at: Date = now()): string | null {
+    return !ipAllowed(client.sourceIp, r.allowed_cidrs) ? 'source address not allowed' : !timeAllowed(at, r.allowed_windows) ? 'outside the allowed login hours' : null;
   }
 
   async function checkRestrictions(r: AccountRow, client: ClientInfo): Promise<void> {
@@ -110,8 +110,8 @@ export function createAuthService(deps: AuthServiceDeps) {
    * The account's source ranges and hours hold for every request, not only at login: a session carried to
    * another address, a token used from anywhere, or either used after hours is refused (and the refusal recorded).
    */
-  async function checkRequestRestrictions(r: AccountRow, client: ClientInfo, via: 'cookie' | 'bearer', targetId: string): Promise<void> {
-    const reason = restrictionReason(r, client);
+  async function checkRequestRestrictions(r: AccountRow, client: ClientInfo, via: 'cookie' | 'bearer', targetId: string, at: Date): Promise<void> {
+    const reason = restrictionReason(r, client, at);
     if (!reason) return;
     await audit.record({ actor: actorOf(r, client), action: 'auth.request_refused', target: { type: via === 'bearer' ? 'api_token' : 'session', id: targetId }, outcome: 'denied', detail: { reason, via } });
     throw new ForbiddenError(`request refused: ${reason}`, { code: 'auth.login_restricted' });
@@ -196,7 +196,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         // password; the token has its own expiry) nor a lockout ends them: the lockout guards the password, and
         // anyone who knows a login id could otherwise halt that account's automation with five wrong guesses.
         if (!acct || acct.status !== 'active') return null;
-        await checkRequestRestrictions(acct, client, 'bearer', tok.id);
+        await checkRequestRestrictions(acct, client, 'bearer', tok.id, t);
         if (!tok.last_used_at || t.getTime() - tok.last_used_at.getTime() > TOUCH_EVERY_MS) {
           await dal.touchToken(tok.id, t);
           tok.last_used_at = t;
@@ -216,7 +216,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const acct = await cached(`account:${s.account_id}`, () => dal.findAccountById(s.account_id));
       // As for tokens, a lockout (password guessing) does not end sessions already proven with password and MFA.
       if (!acct || acct.status !== 'active') return null;
-      await checkRequestRestrictions(acct, client, 'cookie', s.id);
+      await checkRequestRestrictions(acct, client, 'cookie', s.id, t);
       if (t.getTime() - s.last_seen_at.getTime() > TOUCH_EVERY_MS) {
         await dal.touchSession(s.id, t);
         // The cached row is the one later requests see: it must not look idle while the database says otherwise.

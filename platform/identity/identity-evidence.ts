@@ -1,4 +1,4 @@
-import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource } from '../../compliance';
+import { allPages, csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource } from '../../compliance';
 import type { AccountService } from './account-service';
 import type { IdentityDal } from './identity-dal';
 import { mfaRequiredFor } from './identity-fns';
@@ -9,14 +9,7 @@ const STALE_DAYS = 90;
 
 /** Identity's checks for the compliance room: password and lockout policy, MFA, accounts, 三员分立, RBAC. */
 export function identityEvidenceSource(deps: { accounts: Pick<AccountService, 'getPolicy'>; dal: Pick<IdentityDal, 'listAccounts'> }): EvidenceSource {
-  async function allAccounts() {
-    const out = [];
-    for (let offset = 0; ; offset += 500) {
-      const page = await deps.dal.listAccounts({ offset, limit: 500, sort: 'loginId', order: 'asc' });
-      out.push(...page.rows);
-      if (page.rows.length < 500) return out;
-    }
-  }
+  const allAccounts = () => allPages(async (offset, limit) => ({ items: (await deps.dal.listAccounts({ offset, limit, sort: 'loginId', order: 'asc' })).rows }), 500);
 
   return defineEvidenceSource({
     id: 'identity',

@@ -36,6 +36,21 @@ export function mfaRequiredFor(roles: readonly string[]): boolean {
   return roles.some((r) => ROLES[r as RoleName]?.mfaRequired);
 }
 
+/** A second factor the account can log in with; SM3 (国密) is named first when both are held. */
+export type SecondFactor = 'sm3_otp' | 'totp';
+
+/**
+ * The account's usable second factor. Login asks for one only once `mfa_enrolled_at` is set, and checks a code against
+ * the sealed TOTP secret or SM3 token seed: a seed or secret without enrolment (or a token serial without a seed) never
+ * gates a login, so it does not count.
+ */
+export function secondFactorOf(r: Pick<AccountRow, 'mfa_enrolled_at' | 'otp_token_seed_sealed' | 'totp_secret_sealed'>): SecondFactor | null {
+  if (!r.mfa_enrolled_at) return null;
+  if (r.otp_token_seed_sealed) return 'sm3_otp';
+  if (r.totp_secret_sealed) return 'totp';
+  return null;
+}
+
 export function passwordExpiresAt(r: Pick<AccountRow, 'password_changed_at'>, policy: SecurityPolicy): Date {
   return new Date(r.password_changed_at.getTime() + policy.passwordMaxAgeDays * 86_400_000);
 }

@@ -1,12 +1,12 @@
-import { csvFile, jsonFile, type CheckDefinition, type CheckResult, type Verdict } from '../../compliance';
+import { combineVerdicts, csvFile, jsonFile, type CheckDefinition, type CheckResult, type Verdict } from '../../compliance';
 import type { AccountRow } from './identity-dal';
 import { ROLES, roleSetProblem, type RoleInfo, type RoleName } from './identity-roles';
 
 /** Permissions that change who may do what: accounts' roles, tenant members, login restrictions, the security policy, bastion ACLs. */
-export const POLICY_PERMISSIONS = ['account.manage', 'tenant.member_manage', 'account.restrict', 'security_policy.update', 'bastion.acl_manage'] as const;
+const POLICY_PERMISSIONS = ['account.manage', 'tenant.member_manage', 'account.restrict', 'security_policy.update', 'bastion.acl_manage'] as const;
 
 /** Permissions that act on a tenant's data itself (decrypt, sign, operate its VMs and disks), as opposed to managing the platform. */
-export const TENANT_DATA_PERMISSIONS = ['kms.use', 'signing.use', 'cloud.operate'] as const;
+const TENANT_DATA_PERMISSIONS = ['kms.use', 'signing.use', 'cloud.operate'] as const;
 
 /** The administrators who alone may hold a policy-changing permission (三员 and the tenant's own administrator). */
 const POLICY_ROLES: readonly string[] = ['sysadmin', 'secadmin', 'tenant-admin'];
@@ -14,7 +14,7 @@ const POLICY_ROLES: readonly string[] = ['sysadmin', 'secadmin', 'tenant-admin']
 type Roles = Readonly<Record<string, RoleInfo>>;
 
 /** The facts identity.rbac judges, pure so that a weakened role table can be tested. */
-export function judgeRbac(roles: Roles, accounts: readonly Pick<AccountRow, 'login_id' | 'roles' | 'tenant_id' | 'status'>[]) {
+function judgeRbac(roles: Roles, accounts: readonly Pick<AccountRow, 'login_id' | 'roles' | 'tenant_id' | 'status'>[]) {
   const holders = (perms: readonly string[]) =>
     Object.entries(roles).flatMap(([role, r]) => r.permissions.filter((p) => perms.includes(p)).map((permission) => ({ role, scope: r.scope, mfaRequired: r.mfaRequired, permission })));
   const policyHolders = holders(POLICY_PERMISSIONS);
@@ -37,8 +37,6 @@ export function judgeRbac(roles: Roles, accounts: readonly Pick<AccountRow, 'log
   return { policyHolders, wrongPolicyHolders, unknownRoles: unknownRoles.map((a) => a.login_id), badRoleSets, providerDataAccess, coarse, labelled, verdicts: { 'L3-CES1-09': v09, 'L3-CES1-10': v10, 'L3-CES1-11': v11, 'L3-CES2-11': v2_11 } };
 }
 
-const WORST: readonly Verdict[] = ['fail', 'partial', 'pass'];
-
 /** identity.rbac: who may change access control, role granularity, scope labels, and the provider's reach into tenant data. */
 export function rbacCheck(deps: { accounts(): Promise<AccountRow[]>; roles?: () => Roles }): CheckDefinition {
   return {
@@ -52,7 +50,7 @@ export function rbacCheck(deps: { accounts(): Promise<AccountRow[]>; roles?: () 
       const rows = await deps.accounts();
       const j = judgeRbac(roles, rows);
       const v = j.verdicts;
-      const overall = WORST.find((w) => (Object.values(v) as Verdict[]).includes(w)) ?? 'pass';
+      const overall = combineVerdicts(Object.values(v)) ?? 'pass';
       const table = Object.entries(roles).map(([role, r]) => ({ role, zh: r.zh, scope: r.scope, mfaRequired: r.mfaRequired, permissions: r.permissions }));
       const list = (xs: { role: string; permission: string }[]) => xs.map((h) => `${roles[h.role]?.zh ?? h.role}(${h.permission})`).join('、');
       return {

@@ -8,6 +8,7 @@ export * from './auth-service';
 export * from './auth-cache';
 export * from './identity-routes';
 export * from './identity-evidence';
+export { mfaRequiredFor, secondFactorOf, type SecondFactor } from './identity-fns';
 
 /** The identity schema's migrations. */
 export const identityModule = () => moduleFromDir('identity', 'identity', path.join(__dirname, 'migrations'));

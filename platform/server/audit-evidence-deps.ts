@@ -5,7 +5,7 @@ import { ROLES } from '../identity/identity-roles';
 import type { LogAudit } from '../../security/audit';
 import type { AuditEvidenceDeps } from './audit-evidence';
 import type { BaseServices } from './room';
-import { estateFlows } from './estate-flows';
+import { estateFlows, shortZoneOf } from './estate-flows';
 
 /**
  * The facts the audit checks need, read where they live: the route declarations and the role table
@@ -34,9 +34,8 @@ export function auditEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'set
         const internal = src.items.find((s) => s.kind === 'yiyun');
         logAudit = { retentionDays: ret.retentionDays, lastIngestAt: internal?.lastSeenAt ?? null };
       }
-      const { flows, zoneOfStack } = estateFlows();
-      const short = zoneOfStack.get(base.settings.YIYUN_ZONE) ?? base.settings.YIYUN_ZONE;
-      const ferry = flows.list().find((f) => f.from === short && /audit/.test(f.id));
+      const short = shortZoneOf(base.settings.YIYUN_ZONE);
+      const ferry = estateFlows().flows.list().find((f) => f.from === short && /audit/.test(f.id));
       return { logAudit, archive: base.settings.YIYUN_LOG_ARCHIVE_SFTP ? 'sftp' : 'directory', ferryFlow: ferry?.id ?? null };
     },
   };

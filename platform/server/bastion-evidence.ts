@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome, type Verdict } from '../../compliance';
+import { allPages, combineVerdicts, csvFile, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome, type Verdict } from '../../compliance';
 import { systemActor } from '../../core/authz';
 import type { BastionAccess, BastionDal } from '../../security/bastion';
 
@@ -18,7 +18,6 @@ export type BastionEvidenceDeps = {
 
 const WINDOW_DAYS = 30;
 const LONG_GRANT_DAYS = 90;
-const worst = (vs: Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('partial') ? 'partial' : 'pass');
 const prefixOf = (cidr: string) => Number(cidr.split('/')[1] ?? (cidr.includes(':') ? 128 : 32));
 
 /**
@@ -39,12 +38,7 @@ export function bastionEvidenceSource(deps: BastionEvidenceDeps): EvidenceSource
         kind: 'automated',
         async run(ctx): Promise<CheckResult> {
           const from = new Date(ctx.now.getTime() - WINDOW_DAYS * 86_400_000);
-          const sessions = [];
-          for (let offset = 0; ; offset += 500) {
-            const { rows } = await deps.dal.listSessions({ from, offset, limit: 500 });
-            sessions.push(...rows);
-            if (rows.length < 500) break;
-          }
+          const sessions = await allPages(async (offset, limit) => ({ items: (await deps.dal.listSessions({ from, offset, limit })).rows }), 500);
           // File transfers are logged per file (with SM3); terminal and exec sessions must each leave a recording.
           const recordable = sessions.filter((s) => s.kind !== 'sftp');
           const unrecorded = recordable.filter((s) => !s.recording_file || !existsSync(path.join(deps.recordingsDir, path.basename(s.recording_file))));
@@ -87,7 +81,7 @@ export function bastionEvidenceSource(deps: BastionEvidenceDeps): EvidenceSource
               objects: [{ name: '堡垒机运维通道', d: assets.length ? pinned.length / assets.length : 0, a: 0, k: assets.length ? pinned.length / assets.length : 0 }],
             },
           };
-          const verdict = worst(Object.values(perItem).map((o) => o.verdict));
+          const verdict = combineVerdicts(Object.values(perItem).map((o) => o.verdict)) ?? 'pass';
           return {
             verdict,
             summary: gateway

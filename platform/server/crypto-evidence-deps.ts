@@ -1,43 +1,34 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { allPages } from '../../compliance';
 import { systemActor } from '../../core/authz';
 import type { CaService } from '../../security/crypto/ca/ca-service';
 import type { InventoryService } from '../../security/crypto/inventory/inventory-service';
 import type { Keyring } from '../../security/crypto/kms/kms-keyring';
 import type { KmsService } from '../../security/crypto/kms/kms-service';
 import type { CloudService } from '../cloud';
-import { createIdentityDal, ROLES, type AccountRow } from '../identity';
-import { mfaRequiredFor } from '../identity/identity-fns';
+import { createIdentityDal, mfaRequiredFor, ROLES, secondFactorOf, type AccountRow } from '../identity';
 import type { AuthFactorFacts, CryptoEvidenceDeps } from './crypto-evidence';
 import type { StorageFacts } from './crypto-storage-evidence';
 import { transportFacts } from './crypto-transport-facts';
 import type { BaseServices } from './room';
 // Called only inside the checks, so the cycle with wire-crypto.ts (which builds these deps) resolves before use.
-import { estateFlows } from './estate-flows';
+import { estateFlows, shortZoneOf } from './estate-flows';
 
-/** Counts second factors by group of accounts (pure: tested with rows). */
+/** Counts usable second factors by group of accounts, one per account (pure: tested with rows). */
 export function authFactorFacts(rows: readonly AccountRow[], seedSealing: AuthFactorFacts['seedSealing']): AuthFactorFacts {
   const active = rows.filter((a) => a.status === 'active');
   const group = (name: string, xs: readonly AccountRow[]) => ({
     name,
     active: xs.length,
-    withTotp: xs.filter((a) => a.mfa_enrolled_at && a.totp_secret_sealed).length,
-    withSm3Otp: xs.filter((a) => a.otp_token_serial && a.otp_token_seed_sealed).length,
+    withTotp: xs.filter((a) => secondFactorOf(a) === 'totp').length,
+    withSm3Otp: xs.filter((a) => secondFactorOf(a) === 'sm3_otp').length,
     passwordPbkdf2Sm3: xs.filter((a) => a.password_hash.startsWith('pbkdf2-sm3$')).length,
   });
   return {
     groups: [group('管理员', active.filter((a) => mfaRequiredFor(a.roles))), group('其他用户', active.filter((a) => !mfaRequiredFor(a.roles)))],
     seedSealing,
   };
-}
-
-async function pages<T>(page: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
-  const out: T[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const p = await page(offset);
-    out.push(...p.items);
-    if (p.items.length < 200 || out.length >= p.total) return out;
-  }
 }
 
 /**
@@ -53,12 +44,7 @@ export function cryptoEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'se
     audit: base.audit,
     kms: crypto.kms,
     async authFactors() {
-      const rows: AccountRow[] = [];
-      for (let offset = 0; ; offset += 500) {
-        const page = await dal.listAccounts({ offset, limit: 500, sort: 'loginId', order: 'asc' });
-        rows.push(...page.rows);
-        if (page.rows.length < 500) break;
-      }
+      const rows = await allPages(async (offset, limit) => ({ items: (await dal.listAccounts({ offset, limit, sort: 'loginId', order: 'asc' })).rows }), 500);
       // platform/server seals TOTP and token seeds with the local sealer (local-secrets.ts): its key is this file.
       const sealing = existsSync(path.resolve(base.settings.YIYUN_DATA_DIR, 'keys', 'secrets.key')) ? 'local-file' : 'none';
       return authFactorFacts(rows, sealing);
@@ -68,9 +54,8 @@ export function cryptoEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'se
       settings: base.settings,
       ca: crypto.ca,
       ferryFlows: () => {
-        const { flows, zoneOfStack } = estateFlows();
-        const short = zoneOfStack.get(base.settings.YIYUN_ZONE) ?? base.settings.YIYUN_ZONE;
-        return flows.list().filter((f) => f.from === short || f.to === short).map((f) => ({ id: f.id, from: f.from, to: f.to }));
+        const short = shortZoneOf(base.settings.YIYUN_ZONE);
+        return estateFlows().flows.list().filter((f) => f.from === short || f.to === short).map((f) => ({ id: f.id, from: f.from, to: f.to }));
       },
     }),
     async storage(): Promise<StorageFacts> {
@@ -79,9 +64,9 @@ export function cryptoEvidenceDeps(base: Pick<BaseServices, 'db' | 'audit' | 'se
       const list = (kind: 'disk' | 'snapshot', offset: number, limit = 200) => cloud.list(actor, kind, { offset, limit, sort: 'createdAt', order: 'desc' });
       const [zones, disks, snapshots, keys] = await Promise.all([
         cloud.zones(actor),
-        pages((offset) => list('disk', offset)),
+        allPages((offset, limit) => list('disk', offset, limit)),
         list('snapshot', 0, 1),
-        pages((offset) => crypto.kms.listDataKeys(actor, { offset, limit: 200 })),
+        allPages((offset, limit) => crypto.kms.listDataKeys(actor, { offset, limit })),
       ]);
       return {
         zones: zones.items.map((z) => ({ zone: z.zone, volumeTypes: z.volumeTypes.map((t) => ({ name: t.name, encryption: t.encryption })) })),

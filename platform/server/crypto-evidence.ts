@@ -1,4 +1,4 @@
-import { csvFile, defineEvidenceSource, jsonFile, type AssessedObject, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
+import { allPages, combineVerdicts, csvFile, defineEvidenceSource, jsonFile, type AssessedObject, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
 import type { AuditTrail } from '../../core/audit';
 import { systemActor } from '../../core/authz';
 import type { InventoryService } from '../../security/crypto/inventory/inventory-service';
@@ -6,6 +6,7 @@ import type { KeyView } from '../../security/crypto/kms/kms-schemas';
 import type { KmsService } from '../../security/crypto/kms/kms-service';
 import { storageEncryptionCheck, type StorageFacts } from './crypto-storage-evidence';
 import { tlsCheck, type TransportChannel } from './crypto-transport-evidence';
+import { mipingVerdict, share } from './miping-verdict';
 
 const DAY = 86_400_000;
 /** A master key should get a new version at least yearly (the 密评 key-lifecycle expectation for symmetric keys). */
@@ -30,19 +31,8 @@ export type CryptoEvidenceDeps = {
   storage(): Promise<StorageFacts>;
 };
 
-/** Worst of the objects: 不符合 when a mechanism is missing (D = 0), 符合 only when D, A and K are all met. */
-export function mipingVerdict(objects: readonly AssessedObject[]): Verdict {
-  if (objects.length === 0 || objects.some((o) => o.d === 0)) return 'fail';
-  return objects.every((o) => o.d === 1 && o.a === 1 && o.k === 1) ? 'pass' : 'partial';
-}
-
-/** The worst of several verdicts (for a check's headline when its items differ). */
-export const worst = (vs: readonly Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('partial') ? 'partial' : vs.every((v) => v === 'na') ? 'na' : 'pass');
-
-const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 100) / 100);
-
 /** MP-AD-01 per group of accounts: D = share with a cryptographic second factor, A = share of those on 国密 (SM3 OTP), K = seed sealing. */
-export function loginObjects(f: AuthFactorFacts): AssessedObject[] {
+function loginObjects(f: AuthFactorFacts): AssessedObject[] {
   const k = f.seedSealing === 'kms' ? 1 : f.seedSealing === 'local-file' ? 0.5 : 0;
   return f.groups
     .filter((g) => g.active > 0)
@@ -50,7 +40,7 @@ export function loginObjects(f: AuthFactorFacts): AssessedObject[] {
       const withFactor = g.withTotp + g.withSm3Otp;
       return {
         name: `控制台登录（${g.name}）`,
-        d: share(Math.min(withFactor, g.active), g.active),
+        d: share(withFactor, g.active),
         a: share(g.withSm3Otp, withFactor),
         k: withFactor ? k : 0,
         note: `${g.active} 个在用账户：TOTP（HMAC-SHA1，非国密）${g.withTotp}、GM/T 0021 SM3 动态口令 ${g.withSm3Otp}；口令 PBKDF2-HMAC-SM3 存储 ${g.passwordPbkdf2Sm3}；种子密封：${f.seedSealing}`,
@@ -81,7 +71,7 @@ export function cryptoEvidenceSource(deps: CryptoEvidenceDeps): EvidenceSource {
           const signingObjects: AssessedObject[] = [{ name: '签名服务', d: signingIdentities > 0 && validSigning > 0 ? 1 : 0, a: 1, k, note: `已认证服务身份 ${signingIdentities} 个，有效签名证书 ${validSigning} 张` }];
           const loginVerdict = mipingVerdict(login);
           return {
-            verdict: worst([loginVerdict, mipingVerdict(storageObjects), signingObjects[0]!.d ? 'partial' : 'fail']),
+            verdict: combineVerdicts([loginVerdict, mipingVerdict(storageObjects), signingObjects[0]!.d ? 'partial' : 'fail']) ?? 'na',
             summary: `国密算法 ${inv.algorithms.length} 项在用；根密钥由 KEK 密封（KEK 来源：${inv.keyHierarchy.kek.source}）${kekExternal ? '' : '，嵌入式默认生成于数据目录，生产环境须由外部提供'}`,
             evidence: { zone: inv.zone, algorithms: inv.algorithms, keyHierarchy: inv.keyHierarchy, masterKeys: inv.masterKeys, certificates: inv.certificates, serviceIdentities: inv.serviceIdentities, authFactors: factors },
             perItem: {
@@ -148,7 +138,7 @@ export function cryptoEvidenceSource(deps: CryptoEvidenceDeps): EvidenceSource {
           const co02: Verdict = overdue.length ? 'fail' : mipingVerdict(objects);
           const ces2_13: Verdict = tenantManagers.length && tenantUsers.length ? 'pass' : 'fail';
           return {
-            verdict: worst([co02, ces2_13]),
+            verdict: combineVerdicts([co02, ces2_13]) ?? 'na',
             summary: `主密钥 ${keys.length} 个（在用 ${live.length}，租户 ${tenantKeys.length}，其中自带密钥 BYOK ${byok.length}）；KEK ${kekExternal ? '外部提供' : '生成于数据目录'}；未设轮换 ${unrotated.length}、轮换逾期 ${overdue.length}`,
             evidence: {
               kek: inv.keyHierarchy.kek,
@@ -185,11 +175,6 @@ export function cryptoEvidenceSource(deps: CryptoEvidenceDeps): EvidenceSource {
   });
 }
 
-async function allKeys(kms: Pick<KmsService, 'list'>, actor: ReturnType<typeof systemActor>): Promise<KeyView[]> {
-  const out: KeyView[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const page = await kms.list(actor, { offset, limit: 200 } as Parameters<KmsService['list']>[1]);
-    out.push(...page.items);
-    if (page.items.length < 200 || out.length >= page.total) return out;
-  }
+function allKeys(kms: Pick<KmsService, 'list'>, actor: ReturnType<typeof systemActor>): Promise<KeyView[]> {
+  return allPages((offset, limit) => kms.list(actor, { offset, limit } as Parameters<KmsService['list']>[1]));
 }

@@ -1,4 +1,5 @@
-import { csvFile, type AssessedObject, type CheckDefinition, type CheckResult, type Verdict } from '../../compliance';
+import { combineVerdicts, csvFile, type AssessedObject, type CheckDefinition, type CheckResult, type Verdict } from '../../compliance';
+import { mipingVerdict, share as shareOf } from './miping-verdict';
 
 /** What storage encryption rests on: the volume types each zone offers, the live disks, their KMS data keys, the KEK. */
 export type StorageFacts = {
@@ -12,10 +13,11 @@ export type StorageFacts = {
 
 const encrypted = (enc: string) => enc !== '' && enc.toLowerCase() !== 'none';
 const sm4 = (enc: string) => /^sm4/i.test(enc);
-const share = (n: number, of: number) => (of === 0 ? 1 : Math.round((n / of) * 100) / 100);
+// Nothing to count (no disks, no encrypted types) leaves that property unchallenged here: 1, not 0.
+const share = (n: number, of: number) => shareOf(n, of, 1);
 
 /** Judges storage encryption per zone; pure, so a weakened estate can be tested. */
-export function judgeStorage(f: StorageFacts) {
+function judgeStorage(f: StorageFacts) {
   const kek = f.kekSource === 'generated' ? 0.5 : 1;
   const perZone = f.zones.map((z) => {
     const types = new Map(z.volumeTypes.map((t) => [t.name, t.encryption]));
@@ -42,7 +44,7 @@ export function judgeStorage(f: StorageFacts) {
   const clearTypes = perZone.flatMap((z) => z.clearTypes.map((t) => `${z.zone}/${t}`));
   const missingKeys = perZone.flatMap((z) => z.missingKeys);
   const dengbao: Verdict = clearDisks.length ? 'fail' : clearTypes.length || missingKeys.length ? 'partial' : 'pass';
-  const miping: Verdict = objects.some((o) => o.d === 0) || clearDisks.length ? 'fail' : objects.every((o) => o.d === 1 && o.a === 1 && o.k === 1) ? 'pass' : 'partial';
+  const miping: Verdict = clearDisks.length ? 'fail' : mipingVerdict(objects);
   // Snapshots live in their volume's pool; images in the image store, whose encryption yiyun cannot see: 部分符合 at best.
   const images: Verdict = clearDisks.length ? 'fail' : 'partial';
   return { perZone, objects, clearDisks, clearTypes, missingKeys, verdicts: { 'L3-CES1-28': dengbao, 'L3-CES2-09': images, 'MP-AD-05': miping } };
@@ -62,7 +64,7 @@ export function storageEncryptionCheck(deps: { facts(): Promise<StorageFacts> })
       const all = Object.values(v);
       const disks = f.disks.length;
       return {
-        verdict: all.includes('fail') ? 'fail' : all.includes('partial') ? 'partial' : 'pass',
+        verdict: combineVerdicts(all) ?? 'pass',
         summary: `区域 ${f.zones.length} 个，在用云硬盘 ${disks} 块（有 KMS 数据密钥 ${disks - j.missingKeys.length}）；未加密卷类型 ${j.clearTypes.length ? j.clearTypes.join('、') : '无'}`,
         evidence: { zones: f.zones, disks, disksOnClearTypes: j.clearDisks, disksWithoutDataKey: j.missingKeys, kekSource: f.kekSource, snapshots: f.snapshots },
         ...(j.clearDisks.length ? { risk: 'medium' as const } : {}),

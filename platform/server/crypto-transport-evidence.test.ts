@@ -113,7 +113,8 @@ test('authFactorFacts counts second factors per group; disabled accounts do not 
   const f = authFactorFacts(
     [
       row('admin', ['sysadmin'], { mfa_enrolled_at: new Date(), totp_secret_sealed: 's' }),
-      row('sec', ['secadmin'], { otp_token_serial: 'T1', otp_token_seed_sealed: 's' }),
+      // registerOtpToken always sets mfa_enrolled_at with the seed: only then does login ask for the token.
+      row('sec', ['secadmin'], { mfa_enrolled_at: new Date(), otp_token_serial: 'T1', otp_token_seed_sealed: 's' }),
       row('m', ['tenant-member']),
       row('gone', ['sysadmin'], { status: 'disabled', otp_token_serial: 'T2', otp_token_seed_sealed: 's' }),
     ],
@@ -123,4 +124,17 @@ test('authFactorFacts counts second factors per group; disabled accounts do not 
     { name: '管理员', active: 2, withTotp: 1, withSm3Otp: 1, passwordPbkdf2Sm3: 2 },
     { name: '其他用户', active: 1, withTotp: 0, withSm3Otp: 0, passwordPbkdf2Sm3: 1 },
   ]);
+});
+
+test('authFactorFacts counts one usable factor per account: SM3 over TOTP, nothing without enrolment or seed', (t) => {
+  const row = (login: string, over: Partial<AccountRow> = {}) => ({ login_id: login, roles: ['sysadmin'], status: 'active', password_hash: 'pbkdf2-sm3$1$a$b', mfa_enrolled_at: null, totp_secret_sealed: null, otp_token_serial: null, otp_token_seed_sealed: null, ...over }) as AccountRow;
+  const f = authFactorFacts(
+    [
+      row('both', { mfa_enrolled_at: new Date(), totp_secret_sealed: 's', otp_token_serial: 'T1', otp_token_seed_sealed: 's' }),
+      row('serial-only', { mfa_enrolled_at: new Date(), otp_token_serial: 'T2' }),
+      row('not-enrolled', { otp_token_serial: 'T3', otp_token_seed_sealed: 's', totp_secret_sealed: 's' }),
+    ],
+    'none',
+  );
+  t.deepEqual(f.groups[0], { name: '管理员', active: 3, withTotp: 0, withSm3Otp: 1, passwordPbkdf2Sm3: 3 });
 });

@@ -1,4 +1,5 @@
-import { csvFile, type AssessedObject, type CheckDefinition, type CheckResult, type ItemOutcome, type Verdict } from '../../compliance';
+import { combineVerdicts, csvFile, type AssessedObject, type CheckDefinition, type CheckResult, type ItemOutcome, type Verdict } from '../../compliance';
+import { mipingVerdict } from './miping-verdict';
 
 /**
  * One channel data crosses, as configured and (where yiyun can reach it) as observed. Built by
@@ -43,7 +44,7 @@ export function channelObject(c: TransportChannel, p: Property): AssessedObject 
 }
 
 const dengbao = (os: readonly AssessedObject[]): Verdict => (os.length === 0 ? 'na' : os.some((o) => o.d === 0) ? 'fail' : os.every((o) => o.d === 1) ? 'pass' : 'partial');
-const miping = (os: readonly AssessedObject[]): Verdict => (os.length === 0 ? 'na' : os.some((o) => o.d === 0) ? 'fail' : os.every((o) => o.d === 1 && o.a === 1 && o.k === 1) ? 'pass' : 'partial');
+const miping = (os: readonly AssessedObject[]): Verdict => (os.length === 0 ? 'na' : mipingVerdict(os));
 
 /** Which channels and which property each item is about. */
 const ITEMS: Record<string, { scope: 'network' | 'admin'; property: Property; scheme: 'dengbao' | 'miping'; zh: string }> = {
@@ -104,10 +105,11 @@ export function tlsCheck(deps: { channels(signal: AbortSignal): Promise<Transpor
     async run(ctx): Promise<CheckResult> {
       const channels = await deps.channels(ctx.signal);
       const perItem = judgeTransport(channels);
-      const verdicts = Object.values(perItem).map((o) => o.verdict);
+      const headline = combineVerdicts(Object.values(perItem).map((o) => o.verdict));
       const network = channels.filter((c) => c.exposure === 'network');
       return {
-        verdict: verdicts.includes('fail') ? 'fail' : verdicts.includes('partial') ? 'partial' : 'pass',
+        // Kept as before: with no cross-network channel at all (every item 不适用) the headline reads 符合.
+        verdict: headline === null || headline === 'na' ? 'pass' : headline,
         summary: `信道 ${channels.length} 条（跨网络 ${network.length}）：${network.map((c) => `${c.name}=${c.protection}${c.gm ? '/国密' : ''}`).join('、')}`,
         evidence: { channels },
         perItem,

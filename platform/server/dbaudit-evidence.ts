@@ -1,4 +1,4 @@
-import { defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome, type Verdict } from '../../compliance';
+import { combineVerdicts, defineEvidenceSource, jsonFile, type CheckResult, type EvidenceSource, type ItemOutcome } from '../../compliance';
 import type { DbAuditService } from '../../security/dbaudit';
 
 export type DbAuditEvidenceDeps = {
@@ -9,7 +9,6 @@ export type DbAuditEvidenceDeps = {
 };
 
 const WINDOW_DAYS = 30;
-const worst = (vs: Verdict[]): Verdict => (vs.includes('fail') ? 'fail' : vs.includes('partial') ? 'partial' : 'pass');
 
 /**
  * The database audit's check: the wire proxies are configured, statements are being recorded with who and where,
@@ -43,8 +42,8 @@ export function dbauditEvidenceSource(deps: DbAuditEvidenceDeps): EvidenceSource
             'L3-SMC1-10': none ?? idle ?? { verdict: 'pass', summary: `语句集中存于审计库，不自动删除；最早记录距今 ${oldestDays ?? 0} 天（要求留存 ≥180 天）` },
           };
           return {
-            verdict: worst(Object.values(perItem).map((o) => o.verdict)),
-            summary: none ? none.summary : `数据库审计代理 ${proxies.map((p) => `${p.engine} ${p.listen}`).join('、')}；近 ${WINDOW_DAYS} 天语句 ${st.recent} 条，累计 ${st.total} 条；丢失 ${lost}`,
+            verdict: combineVerdicts(Object.values(perItem).map((o) => o.verdict)) ?? 'pass',
+            summary: none ? none.summary : `数据库审计代理 ${proxies.map((p) => `${p.engine} ${p.listen}`).join('、')}；近 ${WINDOW_DAYS} 天语句 ${st.recent} 条（最早一条 ${st.oldest ? st.oldest.toISOString().slice(0, 10) : '无'}）；丢失 ${lost}`,
             evidence: {
               proxies,
               upstreamTls: deps.upstreamTls,

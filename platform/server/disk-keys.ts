@@ -1,8 +1,10 @@
+import { allPages } from '../../compliance';
 import { systemActor } from '../../core/authz';
 import type { DataKeyEraser } from '../cloud/cloud-core';
 import type { KmsService } from '../../security/crypto/kms/kms-service';
 
 const ALIAS = 'cloud-disks';
+const DISK = 'disk:';
 
 /**
  * The cloud's disk keys on the KMS: one master key per tenant (alias `cloud-disks`), one data key per disk
@@ -25,18 +27,26 @@ export function kmsDiskKeys(kms: Pick<KmsService, 'list' | 'create' | 'createDat
 
   return {
     async createDiskKey({ tenantId, diskId }) {
-      await kms.createDataKey(actor, { keyId: await masterKeyOf(tenantId), resource: `disk:${diskId}`, keySpec: 'SM4_128' });
+      await kms.createDataKey(actor, { keyId: await masterKeyOf(tenantId), resource: `${DISK}${diskId}`, keySpec: 'SM4_128' });
     },
     async destroyDataKey({ diskId }) {
-      const keys = await kms.listDataKeys(actor, { resource: `disk:${diskId}`, offset: 0, limit: 50 });
+      const keys = await kms.listDataKeys(actor, { resource: `${DISK}${diskId}`, offset: 0, limit: 50 });
       for (const k of keys.items) await kms.destroyDataKey(actor, k.id);
     },
     async diskKeyStates(diskIds) {
+      const wanted = new Set(diskIds);
       const out: Record<string, 'active' | 'destroyed' | 'missing'> = {};
-      for (const diskId of diskIds) {
-        const keys = (await kms.listDataKeys(actor, { resource: `disk:${diskId}`, offset: 0, limit: 50 })).items;
+      for (const diskId of wanted) out[diskId] = 'missing';
+      if (!wanted.size) return out;
+      // One paged scan of the data keys instead of a KMS call per disk.
+      const keys = await allPages((offset, limit) => kms.listDataKeys(actor, { offset, limit }), 500);
+      for (const k of keys) {
+        if (!k.resource.startsWith(DISK)) continue;
+        const diskId = k.resource.slice(DISK.length);
+        if (!wanted.has(diskId)) continue;
         // One live key is enough to read the disk: it counts as erased only when every key is destroyed.
-        out[diskId] = keys.length === 0 ? 'missing' : keys.some((k) => k.state !== 'destroyed') ? 'active' : 'destroyed';
+        if (k.state !== 'destroyed') out[diskId] = 'active';
+        else if (out[diskId] === 'missing') out[diskId] = 'destroyed';
       }
       return out;
     },

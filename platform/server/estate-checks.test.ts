@@ -5,7 +5,7 @@ import { planStack } from '../../infra/plan/plan';
 import { evaluatePolicies } from '../../policies';
 import { T } from '../../policies/resource-types';
 import { estateEvidenceSource } from './estate-evidence';
-import type { PlanResource, PlanSummary } from './estate-facts';
+import type { PlanResource, PlanSummary } from '../../infra/plan/plan-facts';
 
 const root = path.resolve(__dirname, '../..');
 const STACKS = ['liangcheng-dmz', 'liangcheng-internet'];

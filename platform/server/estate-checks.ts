@@ -1,8 +1,8 @@
-import { csvFile, jsonFile, type CheckDefinition, type CheckResult, type ItemOutcome, type Verdict } from '../../compliance';
-import { backupFacts, imageFacts, inventoryFacts, redundancyFacts, replicaFacts } from './estate-asset-facts';
+import { combineVerdicts, csvFile, jsonFile, type CheckDefinition, type CheckResult, type ItemOutcome, type Verdict } from '../../compliance';
+import { backupFacts, imageFacts, inventoryFacts, redundancyFacts, replicaFacts } from '../../infra/plan/plan-asset-facts';
 import { T } from '../../policies/resource-types';
-import { violationsOf, type PlanSummary } from './estate-facts';
-import { managementFacts, networkAclFacts, securityGroupFacts, zoneFacts } from './estate-network-facts';
+import { violationsOf, type PlanSummary } from '../../infra/plan/plan-facts';
+import { managementFacts, networkAclFacts, securityGroupFacts, zoneFacts } from '../../infra/plan/plan-network-facts';
 
 /*
  * The estate's dumps and verdicts beyond the policy run: security groups, network ACLs, zones and the gatekeeper,
@@ -15,10 +15,8 @@ import { managementFacts, networkAclFacts, securityGroupFacts, zoneFacts } from 
 type Plans = (now: Date) => Promise<PlanSummary[]>;
 type Condition = [Verdict, readonly string[], string];
 
-const ORDER: Record<Verdict, number> = { fail: 0, partial: 1, pass: 2, na: 3 };
-
 /** The first condition whose list is not empty decides; an empty list everywhere passes with `ok`. */
-function judge(ok: string, ...conditions: Condition[]): ItemOutcome {
+export function judge(ok: string, ...conditions: Condition[]): ItemOutcome {
   for (const [verdict, found, what] of conditions) {
     if (found.length === 0) continue;
     const shown = found.slice(0, 5).join('；');
@@ -30,9 +28,10 @@ function judge(ok: string, ...conditions: Condition[]): ItemOutcome {
 /** One result from per-item outcomes: the overall verdict is the worst item's. */
 function result(perItem: Record<string, ItemOutcome>, evidence: Record<string, unknown>, files: CheckResult['files']): CheckResult {
   const outs = Object.values(perItem);
-  const worst = outs.reduce((w, o) => (ORDER[o.verdict] < ORDER[w.verdict] ? o : w), outs[0]!);
+  const verdict = combineVerdicts(outs.map((o) => o.verdict))!;
+  const worst = outs.find((o) => o.verdict === verdict)!;
   const bad = outs.filter((o) => o.verdict !== 'pass' && o.verdict !== 'na').length;
-  return { verdict: worst.verdict, summary: bad ? worst.summary ?? '' : outs[0]!.summary ?? '', evidence, perItem, ...(files ? { files } : {}) };
+  return { verdict, summary: bad ? worst.summary ?? '' : outs[0]!.summary ?? '', evidence, perItem, ...(files ? { files } : {}) };
 }
 
 const text = (v: Array<{ message: string; resource: string; zone?: string | undefined }>) => v.map((x) => `${x.zone ?? ''}/${x.resource}: ${x.message}`);

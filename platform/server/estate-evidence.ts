@@ -4,9 +4,9 @@ import path from 'node:path';
 import { rules } from '../../policies';
 import { estateFactChecks } from './estate-checks';
 import { HOSTING_ITEM, judgeHosting } from './estate-hosting';
-import type { PlanSummary } from './estate-facts';
+import type { PlanSummary } from '../../infra/plan/plan-facts';
 
-export type { PlanSummary } from './estate-facts';
+export type { PlanSummary } from '../../infra/plan/plan-facts';
 
 /** Items another check already judges (the audit chain): the estate must not overrule them. */
 const OWNED_ELSEWHERE = new Set(['L3-CES1-14']);

@@ -10,8 +10,15 @@ const FALLBACK_FLOWS: FerryFlow[] = [
   { id: 'dmz-config', from: 'dmz', to: 'internet', payload: 'signed-file', maxFileMb: 64, description: 'configuration and policy updates for the internet zone' },
 ];
 
+type EstateFlows = { flows: FlowDirectory; zoneOfStack: ReadonlyMap<string, string> };
+
+// Pulumi.yaml and the stack files change only with a deployment: read once per root, not on every evidence run.
+const loaded = new Map<string, EstateFlows>();
+
 /** The estate's gatekeeper flow list (Pulumi.yaml `gatekeeper`, as infra/ and the policy pack read it) and the stack → zone map. */
-export function estateFlows(root = REPO_ROOT): { flows: FlowDirectory; zoneOfStack: Map<string, string> } {
+export function estateFlows(root = REPO_ROOT): EstateFlows {
+  const cached = loaded.get(root);
+  if (cached) return cached;
   let list: FerryFlow[] = FALLBACK_FLOWS;
   let zoneOfStack = new Map<string, string>([['liangcheng-dmz', 'dmz'], ['liangcheng-internet', 'internet']]);
   try {
@@ -21,5 +28,15 @@ export function estateFlows(root = REPO_ROOT): { flows: FlowDirectory; zoneOfSta
   } catch {
     // keep the fallback
   }
-  return { flows: { get: (name) => list.find((f) => f.id === name), list: () => [...list] }, zoneOfStack };
+  const out: EstateFlows = { flows: { get: (name) => list.find((f) => f.id === name), list: () => [...list] }, zoneOfStack };
+  loaded.set(root, out);
+  return out;
+}
+
+/**
+ * The short zone name the flows use (`dmz`, `internet`) for a stack: the stack file's `yiyun:zone`, else the stack
+ * name without the estate prefix (stacks are named `liangcheng-<zone>`; `dev` stays `dev`).
+ */
+export function shortZoneOf(stack: string, root = REPO_ROOT): string {
+  return estateFlows(root).zoneOfStack.get(stack) ?? stack.replace(/^liangcheng-/, '');
 }

@@ -1,5 +1,6 @@
 import { csvFile, type EvidenceFile, type ItemOutcome } from '../../compliance';
-import type { PlanSummary } from './estate-facts';
+import { judge } from './estate-checks';
+import type { PlanSummary } from '../../infra/plan/plan-facts';
 
 /** The item the hosting rule serves: the platform hosts no system graded above its own level. */
 export const HOSTING_ITEM = 'L3-CNS2-01';
@@ -45,9 +46,7 @@ export function judgeHosting(ps: readonly PlanSummary[], stacks: readonly string
   const above = systems.filter((s) => s.grade === undefined || s.grade > s.platformGrade).map((s) => `${s.zone}/${s.id}: ${s.grade === undefined ? '未定级' : `${s.grade} 级`}，平台 ${s.platformGrade} 级`);
   const found = [...above, ...broken];
   const grades = [...new Set(systems.map((s) => s.platformGrade))].join('、') || '3';
-  const outcome: ItemOutcome = found.length
-    ? { verdict: 'fail', summary: `承载高于平台等级或未定级的业务系统（${found.length}）：${found.slice(0, 5).join('；')}${found.length > 5 ? ' …' : ''}` }
-    : { verdict: 'pass', summary: `平台定级 ${grades} 级；${stacks.join('、')} 承载的 ${systems.length} 个业务系统均不高于平台等级（策略 ${HOSTING_POLICY} 通过）` };
+  const outcome = judge(`平台定级 ${grades} 级；${stacks.join('、')} 承载的 ${systems.length} 个业务系统均不高于平台等级（策略 ${HOSTING_POLICY} 通过）`, ['fail', found, '承载高于平台等级或未定级的业务系统']);
   const file = csvFile('hosted-systems.csv', [
     ['stack', 'zone', 'app', 'item', 'name', 'grade', 'platform_grade', 'within_platform', 'grade_reason'],
     ...systems.map((s) => [s.stack, s.zone, s.id, s.item, s.name, s.grade ?? '', s.platformGrade, s.grade !== undefined && s.grade <= s.platformGrade, s.gradeReason]),

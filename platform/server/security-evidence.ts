@@ -1,4 +1,4 @@
-import { csvFile, defineEvidenceSource, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
+import { allPages, combineVerdicts, csvFile, defineEvidenceSource, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
 import { systemActor, type Actor } from '../../core/authz';
 import type { LogAudit } from '../../security/audit';
 
@@ -22,15 +22,6 @@ export type LogAuditEvidenceDeps = {
   /** Where closed days' signed archives go: an SFTP server elsewhere, or a directory on this host. */
   archive: 'sftp' | 'directory';
 };
-
-async function all<T>(page: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
-  const out: T[] = [];
-  for (let offset = 0; ; offset += 200) {
-    const p = await page(offset);
-    out.push(...p.items);
-    if (p.items.length < 200 || out.length >= p.total) return out;
-  }
-}
 
 const grade = (done: number, of: number): Verdict => (of > 0 && done === of ? 'pass' : done > 0 ? 'partial' : 'fail');
 
@@ -74,7 +65,7 @@ export function logAuditEvidenceSource(deps: LogAuditEvidenceDeps): EvidenceSour
         itemIds: ['L3-ABS1-16', 'L3-ABS1-19', 'L3-SMC2-03'],
         kind: 'automated',
         async run(ctx): Promise<CheckResult> {
-          const [sources, devices, rules] = await Promise.all([all((offset) => deps.sources.list(actor, { offset, limit: 200 })), deps.boundaryDevices(), all((offset) => deps.rules.list(actor, { offset, limit: 200 }))]);
+          const [sources, devices, rules] = await Promise.all([allPages((offset, limit) => deps.sources.list(actor, { offset, limit })), deps.boundaryDevices(), allPages((offset, limit) => deps.rules.list(actor, { offset, limit }))]);
           const reporting = sources.filter((s) => s.enabled && s.lastSeenAt && ctx.now.getTime() - new Date(s.lastSeenAt).getTime() < DAY);
           // A device is covered when a source reporting in the last day names it (name, address or description).
           const coverOf = (d: BoundaryDevice) => reporting.find((s) => [s.name, s.address ?? '', s.description ?? ''].some((x) => x.toLowerCase().includes(d.name.toLowerCase())));
@@ -89,7 +80,7 @@ export function logAuditEvidenceSource(deps: LogAuditEvidenceDeps): EvidenceSour
           const v2_03: Verdict = internal && internal.eventsTotal > 0 ? 'pass' : 'fail';
           const missing = coverage.filter((c) => !c.source).map((c) => `${c.zone}/${c.name}`);
           return {
-            verdict: [v16, v19, v2_03].includes('fail') ? 'fail' : [v16, v19, v2_03].includes('partial') ? 'partial' : 'pass',
+            verdict: combineVerdicts([v16, v19, v2_03]) ?? 'pass',
             summary: `日志源 ${sources.length} 个，近 24 小时上报 ${reporting.length} 个；边界设备 ${devices.length} 台，已接入 ${covered.length} 台`,
             evidence: {
               sources: sources.length,
@@ -147,7 +138,7 @@ export function logAuditEvidenceSource(deps: LogAuditEvidenceDeps): EvidenceSour
         async run(ctx): Promise<CheckResult> {
           const since = new Date(ctx.now.getTime() - 30 * DAY);
           const [rules, recent, open] = await Promise.all([
-            all((offset) => deps.rules.list(actor, { offset, limit: 200 })),
+            allPages((offset, limit) => deps.rules.list(actor, { offset, limit })),
             deps.alerts.list(actor, { from: since, offset: 0, limit: 1 }),
             deps.alerts.list(actor, { status: 'new', to: new Date(ctx.now.getTime() - ALERT_BACKLOG_DAYS * DAY), offset: 0, limit: 50 }),
           ]);

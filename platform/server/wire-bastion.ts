@@ -23,7 +23,7 @@ import {
 } from '../../security/bastion';
 import { bastionReportRoutes, createBastionReports } from '../../security/bastion/reports';
 import type { CloudService } from '../cloud';
-import { createIdentityDal, type AccountRow } from '../identity';
+import { createIdentityDal, secondFactorOf, type AccountRow } from '../identity';
 import { ipAllowed, timeAllowed } from '../identity/login-restrictions-fns';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../identity/password-fns';
 import { bastionEvidenceSource, type OperatorFactor } from './bastion-evidence';
@@ -138,8 +138,7 @@ function operatorFactors(base: Pick<BaseServices, 'db'>): (ids: readonly string[
     for (const id of ids) {
       const a = await dal.findAccountById(id);
       if (!a) continue;
-      const enrolled = !!a.mfa_enrolled_at;
-      out.push({ accountId: a.id, loginId: a.login_id, active: a.status === 'active', secondFactor: enrolled && a.otp_token_seed_sealed ? 'sm3_otp' : enrolled && a.totp_secret_sealed ? 'totp' : null });
+      out.push({ accountId: a.id, loginId: a.login_id, active: a.status === 'active', secondFactor: secondFactorOf(a) });
     }
     return out;
   };

@@ -24,7 +24,7 @@ import type { RoomWiring } from './room';
 import { cryptoEvidenceSource } from './crypto-evidence';
 import { cryptoEvidenceDeps } from './crypto-evidence-deps';
 import { kmsDiskKeys } from './disk-keys';
-import { estateFlows } from './estate-flows';
+import { estateFlows, shortZoneOf } from './estate-flows';
 
 const ZONES = ['liangcheng-dmz', 'liangcheng-internet'];
 
@@ -49,8 +49,8 @@ export const cryptoWiring: RoomWiring = {
     // before this certificate existed verify with the same key; from now on they also carry the chain (yiyun-sig/1).
     const auditSigning = createSigningService({ ca, audit, zone: stack, identityName: 'audit-signer', key: base.signer.keySigner });
     base.signer.use(await auditSigning.checkpointSigner());
-    const { flows, zoneOfStack } = estateFlows();
-    const short = zoneOfStack.get(stack) ?? stack.replace(/^liangcheng-/, '');
+    const { flows } = estateFlows();
+    const short = shortZoneOf(stack);
     const ferrySigning = createSigningService({ ca, audit, zone: stack, identityName: 'ferry' });
     const sources: Record<string, FerrySource> = {
       // The audit trail after the last ferried record, as NDJSON.

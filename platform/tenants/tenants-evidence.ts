@@ -1,4 +1,4 @@
-import { csvFile, defineEvidenceSource, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
+import { allPages, csvFile, defineEvidenceSource, type CheckResult, type EvidenceSource, type Verdict } from '../../compliance';
 import { systemActor } from '../../core/authz';
 import type { TenantsService } from './tenants-service';
 
@@ -23,13 +23,7 @@ export function tenantsEvidenceSource(deps: { tenants: Pick<TenantsService, 'lis
         itemIds: ['L3-SMC2-01'],
         kind: 'automated',
         async run(): Promise<CheckResult> {
-          const list = [];
-          for (let offset = 0; ; offset += 200) {
-            const page = await deps.tenants.list(actor, { offset, limit: 200, sort: 'code', order: 'asc', status: 'active' });
-            list.push(...page.items);
-            if (page.items.length < 200) break;
-          }
-          const active = list;
+          const active = await allPages(async (offset, limit) => ({ items: (await deps.tenants.list(actor, { offset, limit, sort: 'code', order: 'asc', status: 'active' })).items }));
           const caps = new Map<string, { vcpus: number; ramGb: number } | null>();
           const rows = [];
           for (const t of active) {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { allowedImagesSchema, gatekeeperSchema, zoneAddressSchema, type PolicyContext } from '../types';
+import { allowedImagesSchema, gatekeeperSchema, platformGradeSchema, zoneAddressSchema, type PolicyContext } from '../types';
 import { defaultPolicyContext } from '../index';
 
 /** Project config in Pulumi.yaml may be written plainly or as `{ value: … }`. */
@@ -23,7 +23,7 @@ export function loadPackContext(root: string): { ctx: PolicyContext; zoneOfStack
   const zones = z.record(z.string(), zoneAddressSchema).parse(pick('addressPlan'));
   const gatekeeper = gatekeeperSchema.parse(pick('gatekeeper'));
   const allowedImages = allowedImagesSchema.parse(pick('allowedImages'));
-  const platformGrade = z.number().int().min(1).max(4).default(3).parse(pick('grade'));
+  const platformGrade = platformGradeSchema.parse(pick('grade'));
   const zoneOfStack = new Map<string, string>();
   const backupPolicies = new Set<string>();
   for (const f of readdirSync(root).filter((n) => /^Pulumi\.[^.]+\.ya?ml$/.test(n))) {

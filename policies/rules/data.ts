@@ -1,5 +1,6 @@
 import { T, WORKLOAD_TYPES, arr, k8sMeta, label, num, podSpec, rec, str } from '../resource-types';
 import type { PolicyRule } from '../types';
+import { BACKUP_POLICY_KEY, backupPoliciesOf } from '../backup-policy-metadata';
 
 /** Ciphers 密评 accepts for data at rest. */
 const APPROVED_CIPHERS = /^sm4(-(xts|cbc|ctr|gcm))?(-\d+)?$/i;
@@ -50,7 +51,7 @@ export const vmInBackupPolicy: PolicyRule = {
   appliesTo: [T.instance],
   check(r, ctx) {
     if (r.type !== T.instance) return [];
-    const names = (label(r, 'yiyun.backup-policy') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const names = backupPoliciesOf(label(r, BACKUP_POLICY_KEY));
     if (names.length === 0) return ['VM is in no backup policy'];
     if (ctx.backupPolicies.length === 0) return [];
     const unknown = names.filter((n) => !ctx.backupPolicies.includes(n));

@@ -14,10 +14,6 @@ export type TestSshd = { port: number; user: string; privateKey: string; rootPri
 export type TestSshdOptions = { rootKey?: boolean; passwordAuth?: boolean };
 
 /**
- * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
- * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
- */
-/**
  * sshd on `port`, or null when it exited (the port was taken). Started means: its pid file is written (sshd does that
  * once it listens) and OpenSSH's own banner answers (a gateway in another test speaks SSH too).
  */
@@ -53,6 +49,10 @@ function sshBanner(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * A real OpenSSH server on a loopback port with its own host key, config, pid and log in a temp dir, and a
+ * throw-away system user (created with useradd, removed by stop) that logs in with a generated key.
+ */
 export async function startTestSshd(opts: TestSshdOptions = {}): Promise<TestSshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'yiyun-sshd-'));
   // sshd reads the authorized keys as the user: the directory must be traversable.

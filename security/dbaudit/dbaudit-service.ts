@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
+import { openPgPool } from '../../core/db';
 import type { Logger } from '../../core/log';
 import { copyStatements, createDbAuditDal, type DbAuditDal, type StatementFilter, type StatementRowIn } from './dbaudit-dal';
 import { createConnectionDetector, dangerFindings, injectionFindings, offHours, type Finding } from './detection-fns';
@@ -76,12 +77,8 @@ export function createDbAuditService(deps: DbAuditServiceDeps) {
 
   // COPY needs the connection's own client inside the batch's transaction: a Kysely over a one-client pool whose
   // checked-out client is kept at hand, so the DAL's other writes share the transaction.
-  const copyPool = deps.copyUrl ? new pg.Pool({ connectionString: deps.copyUrl, max: 1 }) : null;
-  copyPool?.on('error', () => {
-    // An idle client lost its connection; the pool replaces it and the next batch reports its own error.
-  });
-  // A checked-out client has no pool listener: its lost session must not become an unhandled 'error'.
-  copyPool?.on('connect', (client) => client.on('error', () => undefined));
+  // A lost connection is reported by the next batch on it, never as an unhandled 'error' (openPgPool).
+  const copyPool = deps.copyUrl ? openPgPool(deps.copyUrl, 1) : null;
   let copyClient: pg.PoolClient | null = null;
   let copyBroken = false;
   let copyClosed = false;

@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import pg from 'pg';
+import { openPgPool } from '../../../core/db';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LogEvent } from '../parsers/normalise-fns';
 import { COLUMNS, columnsOf, encodeCopyRows, withIds } from './copy-fns';
@@ -42,12 +42,8 @@ export type BatchRunner = (q: RawBuilder<unknown>) => Promise<unknown>;
  */
 export function createEventsDal(db: Kysely<any>, opts: { copyUrl?: string; copyConnections?: number } = {}) {
   const knownDays = new Set<string>();
-  const copyPool = opts.copyUrl ? new pg.Pool({ connectionString: opts.copyUrl, max: opts.copyConnections ?? 4 }) : null;
-  copyPool?.on('error', () => {
-    // An idle client lost its connection; the pool replaces it and the next batch reports its own error.
-  });
-  // A checked-out client has no pool listener: its lost session must not become an unhandled 'error'.
-  copyPool?.on('connect', (client) => client.on('error', () => undefined));
+  // A lost connection is reported by the next batch on it, never as an unhandled 'error' (openPgPool).
+  const copyPool = opts.copyUrl ? openPgPool(opts.copyUrl, opts.copyConnections ?? 4) : null;
 
   /** Partitions for the days of these times inside the window (others land in the default partition). */
   async function ensureDaysWith(times: Date[], window: { from: Date; to: Date }, run: BatchRunner): Promise<string[]> {

@@ -27,6 +27,15 @@ type ResourceConfig = {
   deletable?: boolean;
 };
 
+const AUDIT: ResourceConfig = {
+  path: '/api/audit/records',
+  idField: 'seq',
+  originalIdAs: 'recordId',
+  sortable: [],
+  filters: ['actor', 'action', 'targetType', 'targetId', 'tenantId', 'outcome', 'from', 'to'],
+  paged: true,
+};
+
 export const RESOURCES: Record<string, ResourceConfig> = {
   accounts: {
     path: '/api/accounts',
@@ -45,23 +54,9 @@ export const RESOURCES: Record<string, ResourceConfig> = {
     updatable: ['name', 'status', 'contactName', 'contactPhone', 'description'],
   },
   roles: { path: '/api/roles', sortable: [], filters: [], paged: false },
-  audit: {
-    path: '/api/audit/records',
-    idField: 'seq',
-    originalIdAs: 'recordId',
-    sortable: [],
-    filters: ['actor', 'action', 'targetType', 'targetId', 'tenantId', 'outcome', 'from', 'to'],
-    paged: true,
-  },
+  audit: AUDIT,
   // The tenant administrator's view: the same records, always the caller's tenant (the API takes no tenantId here).
-  'tenant-audit': {
-    path: '/api/tenant-audit',
-    idField: 'seq',
-    originalIdAs: 'recordId',
-    sortable: [],
-    filters: ['actor', 'action', 'targetType', 'targetId', 'outcome', 'from', 'to'],
-    paged: true,
-  },
+  'tenant-audit': { ...AUDIT, path: '/api/tenant-audit', filters: AUDIT.filters.filter((f) => f !== 'tenantId') },
   tokens: { path: '/api/auth/tokens', sortable: [], filters: [], paged: false, creatable: ['name', 'expiresInDays'], deletable: true },
   compliance: { path: '/api/compliance/items', sortable: [], filters: ['catalogue', 'category', 'verdict', 'responsibility', 'checkKind', 'q'], paged: true },
   // Log audit (security/audit/log-audit-routes.ts).

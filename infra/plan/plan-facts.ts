@@ -1,6 +1,6 @@
 import { isWorld, overlaps, parsePrefix, type PolicyContext, type Violation } from '../../policies';
 import { T, label, str } from '../../policies/resource-types';
-import type { PlanResult, ZonePlan } from '../../infra/plan/plan';
+import type { PlanResult, ZonePlan } from './plan';
 
 /**
  * What the estate checks read of one stack's plan. It is the plan result as the child planner prints it; every

@@ -1,6 +1,6 @@
 import { contains, overlaps, parsePrefix } from '../../policies';
 import { T, arr, num, str } from '../../policies/resource-types';
-import { findingsOn, ref, resourcesOf, sideNamer, tierTag, type PlanSummary, type Res } from './estate-facts';
+import { findingsOn, ref, resourcesOf, sideNamer, tierTag, type PlanSummary, type Res } from './plan-facts';
 
 // ---------------------------------------------------------------- security groups
 

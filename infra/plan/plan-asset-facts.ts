@@ -1,5 +1,6 @@
 import { T, WORKLOAD_TYPES, arr, k8sMeta, label, num, podSpec, rec, str, tagMap } from '../../policies/resource-types';
-import { findingsOn, ref, resourcesOf, tierTag, type PlanSummary, type Res } from './estate-facts';
+import { BACKUP_POLICY_KEY, backupPoliciesOf } from '../../policies';
+import { findingsOn, ref, resourcesOf, tierTag, type PlanSummary, type Res } from './plan-facts';
 
 // ---------------------------------------------------------------- backups
 
@@ -31,7 +32,7 @@ export function backupPolicies(ps: readonly PlanSummary[]): BackupPolicy[] {
 export function backupFacts(ps: readonly PlanSummary[]) {
   const policies = backupPolicies(ps);
   const row = (r: Res, kind: BackupRow['kind']): BackupRow => {
-    const names = (label(r, 'yiyun.backup-policy') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const names = backupPoliciesOf(label(r, BACKUP_POLICY_KEY));
     const found = names.map((n) => policies.find((p) => p.zone === r.zone && p.name === n));
     return {
       stack: r.stack, zone: r.zone ?? '', kind, resource: r.name, role: label(r, 'yiyun.role') ?? label(r, 'yiyun:role') ?? '',
